@@ -1,0 +1,22 @@
+/** Documentation links the catalog points to, in one place so a moved page is one edit. */
+export const DOCS = {
+  httpStatusCodes: "https://learn.microsoft.com/rest/api/searchservice/http-status-codes",
+  apiKeys: "https://learn.microsoft.com/azure/search/search-security-api-keys",
+  enableRoles: "https://learn.microsoft.com/azure/search/search-security-enable-roles",
+  roleAssignments: "https://learn.microsoft.com/azure/search/search-security-rbac",
+  keyless: "https://learn.microsoft.com/azure/search/keyless-connections",
+  ipFirewall: "https://learn.microsoft.com/azure/search/service-configure-firewall",
+  privateEndpoints: "https://learn.microsoft.com/azure/search/service-create-private-endpoint",
+  customerManagedKeys: "https://learn.microsoft.com/azure/search/search-security-manage-encryption-keys",
+  securityOverview: "https://learn.microsoft.com/azure/search/search-security-overview",
+  semanticRanker: "https://learn.microsoft.com/azure/search/semantic-how-to-enable-disable",
+  limits: "https://learn.microsoft.com/azure/search/search-limits-quotas-capacity",
+  throttling: "https://learn.microsoft.com/azure/search/search-performance-analysis",
+  concurrency: "https://learn.microsoft.com/azure/search/search-howto-concurrency",
+  apiVersions: "https://learn.microsoft.com/rest/api/searchservice/search-service-api-versions",
+  nodeTlsErrors: "https://nodejs.org/api/tls.html#x509-certificate-error-codes",
+  nodeCli: "https://nodejs.org/api/cli.html",
+  nodeEnterpriseNetwork: "https://nodejs.org/en/learn/http/enterprise-network-configuration",
+  nodeSystemErrors: "https://nodejs.org/api/errors.html#common-system-errors",
+  identityTroubleshooting: "https://aka.ms/azsdk/js/identity/troubleshoot",
+} as const;

@@ -1,0 +1,155 @@
+import {
+  RestError,
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
+import { catalog } from "./catalog/index.js";
+import { INSECURE_REQUEST_REFUSED } from "./catalog/tls.js";
+import { classify, type Diagnosis, type DiagnosisRule } from "./diagnosis.js";
+import { enrichError } from "./enrich.js";
+import { logDiagnosis, logger } from "./log.js";
+import { secretsOf } from "./redact.js";
+import { signalsFromResponse, signalsFromThrown } from "./signals.js";
+
+/** The name of the policy made by {@link diagnosisPolicy}. */
+export const diagnosisPolicyName = "diagnosisPolicy";
+
+/** Options of {@link diagnosisPolicy}. */
+export interface DiagnosisPolicyOptions {
+  /**
+   * Rules of your own, tried before the built-in {@link catalog}: the first that matches explains
+   * the failure. Defaults to none.
+   */
+  rules?: readonly DiagnosisRule[];
+  /**
+   * Called once for each diagnosed failure, with the diagnosis and the error about to be thrown, for
+   * your own logging or metrics. What it throws is ignored. Defaults to none.
+   */
+  onDiagnosis?: (diagnosis: Diagnosis, error: unknown) => void;
+  /**
+   * Lets requests that carry an api-key, an `Authorization` header or a SAS signature go to an
+   * `http://` URL on a host other than loopback. Defaults to false: such a request is refused before
+   * it is sent, even when the client sets `allowInsecureConnection`.
+   */
+  allowInsecureHttp?: boolean;
+}
+
+/**
+ * A pipeline policy that explains failures. Add it to any Azure SDK client as a perCall policy:
+ * thrown errors (TLS, network, credentials) are rethrown with a diagnosis attached and their message
+ * extended; error responses the client would reject are thrown as a `RestError` with the same
+ * status, code, details, request and response, and a diagnosis. Successful responses, and the ones a
+ * client accepts (206, 207, 404 on delete), pass through untouched.
+ *
+ * @param options - rules of your own, a callback, and the plain-HTTP guard.
+ */
+export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelinePolicy {
+  const rules = options.rules?.length ? [...options.rules, ...catalog] : catalog;
+
+  function report(error: unknown, request: PipelineRequest, diagnosis: Diagnosis | undefined): unknown {
+    if (!diagnosis || typeof error !== "object" || error === null) return error;
+    if (enrichError(error, diagnosis, secretsOf(request))) {
+      logDiagnosis(diagnosis);
+      try {
+        options.onDiagnosis?.(diagnosis, error);
+      } catch (callbackError) {
+        logger.verbose("onDiagnosis threw; ignored:", String(callbackError));
+      }
+    }
+    return error;
+  }
+
+  return {
+    name: diagnosisPolicyName,
+    async sendRequest(request: PipelineRequest, next): Promise<PipelineResponse> {
+      if (!options.allowInsecureHttp && sendsCredentialsInClear(request)) {
+        const refusal = new RestError(
+          `Refused to send credentials over plain HTTP to ${hostOf(request.url)}; use an https:// endpoint.`,
+          { code: INSECURE_REQUEST_REFUSED, request },
+        );
+        throw report(refusal, request, classify(signalsFromThrown(refusal, request), rules));
+      }
+
+      let response: PipelineResponse;
+      try {
+        response = await next(request);
+      } catch (error) {
+        if (isAbort(error)) throw error;
+        throw report(error, request, classify(signalsFromThrown(error, request), rules));
+      }
+
+      if (isAccepted(request, response)) return response;
+      const signals = signalsFromResponse(request, response);
+      const error = new RestError(signals.serviceMessage ?? `Unexpected status code: ${response.status}`, {
+        code: signals.serviceCode,
+        statusCode: response.status,
+        request,
+        response,
+      });
+      error.details = parseBody(response.bodyAsText);
+      throw report(error, request, classify(signals, rules));
+    },
+  };
+}
+
+/** The largest error body parsed into `details`; a larger one is not an Azure error envelope. */
+const DETAILS_LIMIT = 1024 * 1024;
+
+/**
+ * Statuses every client takes as success: below 400, the ones the caller asked to stream, and 404
+ * on DELETE and HEAD (a delete of something already gone, an existence check).
+ */
+function isAccepted(request: PipelineRequest, response: PipelineResponse): boolean {
+  const status = response.status;
+  if (status < 400) return true;
+  if (request.streamResponseStatusCodes?.has(status)) return true;
+  return status === 404 && (request.method === "DELETE" || request.method === "HEAD");
+}
+
+function sendsCredentialsInClear(request: PipelineRequest): boolean {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== "http:" || isLoopback(url.hostname)) return false;
+  return (
+    request.headers.has("api-key") ||
+    request.headers.has("authorization") ||
+    url.searchParams.has("sig") ||
+    url.searchParams.has("api-key")
+  );
+}
+
+/**
+ * Whether a host name is this machine: localhost, 127.0.0.0/8 or ::1.
+ *
+ * @param hostname - a URL's hostname (IPv6 in brackets or not).
+ */
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the endpoint";
+  }
+}
+
+function isAbort(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
+}
+
+function parseBody(text: string | null | undefined): unknown {
+  if (!text || text.length > DETAILS_LIMIT) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,226 @@
+import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import type { CredentialKind, FailureSignals, OperationKind } from "./diagnosis.js";
+import { redact, secretsOf } from "./redact.js";
+
+/** How much of a message or body the rules see: error texts are short, and a bound keeps a 10 MB body cheap. */
+export const TEXT_LIMIT = 4096;
+
+/** The SDK's message for an error response with no usable body, and its paged variant. */
+const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*(\d{3})\b/i;
+
+/**
+ * Reads the facts of a failure from a response the client will reject.
+ *
+ * @param request - the request as it was sent.
+ * @param response - the response that came back.
+ */
+export function signalsFromResponse(
+  request: PipelineRequest,
+  response: PipelineResponse,
+): FailureSignals {
+  const secrets = secretsOf(request);
+  const text = typeof response.bodyAsText === "string" ? response.bodyAsText : "";
+  const body = redact(bounded(text), secrets);
+  const serviceError = parseServiceError(text);
+  return {
+    ...requestFacts(request),
+    status: response.status,
+    serviceCode: serviceError.code ? redact(bounded(serviceError.code, 128), secrets) : undefined,
+    serviceMessage:
+      serviceError.message !== undefined ? redact(bounded(serviceError.message), secrets) : undefined,
+    requestId: requestIdOf(response),
+    contentType: response.headers.get("content-type")?.toLowerCase(),
+    fromAzure: requestIdOf(response) !== undefined,
+    bearerChallenge: /^\s*bearer\b/i.test(response.headers.get("www-authenticate") ?? ""),
+    message: "",
+    body,
+  };
+}
+
+/**
+ * Reads the facts of anything that was thrown: a `RestError` with or without a response, a Node.js
+ * system error, an `@azure/identity` error, a string. Never throws; getters that throw read as absent.
+ *
+ * @param error - the thrown value.
+ * @param request - the request that was being sent, when the caller knows it.
+ */
+export function signalsFromThrown(error: unknown, request?: PipelineRequest): FailureSignals {
+  const req = request ?? (read(error, "request") as PipelineRequest | undefined);
+  const secrets = req && isRequestLike(req) ? secretsOf(req) : [];
+  const response = read(error, "response") as PipelineResponse | undefined;
+  const hasResponse = isResponseLike(response);
+  const base: FailureSignals =
+    hasResponse && req && isRequestLike(req)
+      ? signalsFromResponse(req, response)
+      : {
+          ...(req && isRequestLike(req) ? requestFacts(req) : {}),
+          fromAzure: false,
+          bearerChallenge: false,
+          message: "",
+          body: "",
+        };
+
+  const rawMessage = messageOf(error);
+  base.message = redact(bounded(rawMessage), secrets);
+  base.errorName = stringOr(read(error, "name"), 128);
+  const code = read(error, "code");
+  if (typeof code === "string" && code !== "" && !hasResponse && base.status === undefined) {
+    base.nodeCode = bounded(code, 128);
+  }
+  const statusCode = read(error, "statusCode");
+  if (base.status === undefined && typeof statusCode === "number" && Number.isInteger(statusCode)) {
+    base.status = statusCode;
+  }
+  if (base.status === undefined) {
+    const fromMessage = UNEXPECTED_STATUS.exec(base.message);
+    if (fromMessage) base.status = Number(fromMessage[1]);
+  }
+  if (base.status !== undefined && base.serviceMessage === undefined) {
+    // A RestError built by the SDK without the policy carries the parsed body in `details`.
+    const details = read(error, "details");
+    const detailsError = read(details, "error");
+    const detailsMessage = read(detailsError, "message");
+    const detailsCode = read(detailsError, "code");
+    if (typeof detailsMessage === "string") base.serviceMessage = redact(bounded(detailsMessage), secrets);
+    if (typeof detailsCode === "string" && detailsCode !== "") base.serviceCode = bounded(detailsCode, 128);
+    if (base.serviceCode === undefined && typeof code === "string" && code !== "") {
+      base.serviceCode = bounded(code, 128);
+    }
+  }
+  if (base.nodeCode === undefined) {
+    // @azure/identity and undici keep the system error as `cause`.
+    const causeCode = read(read(error, "cause"), "code");
+    if (typeof causeCode === "string" && causeCode !== "") base.nodeCode = bounded(causeCode, 128);
+  }
+  return base;
+}
+
+/** The request facts shared by every kind of failure. */
+function requestFacts(request: PipelineRequest): Partial<FailureSignals> {
+  const url = parseUrl(request.url);
+  return {
+    method: request.method,
+    host: url?.hostname,
+    scheme: url?.protocol === "http:" ? "http" : url?.protocol === "https:" ? "https" : undefined,
+    operation: url ? operationOf(url.pathname) : undefined,
+    credential: credentialOf(request),
+  };
+}
+
+/**
+ * Which credential the request carries. The api-key header is set before a perCall policy runs;
+ * a bearer token only after, so a token credential shows as `"bearer"` once the request has gone.
+ */
+export function credentialOf(request: PipelineRequest): CredentialKind {
+  if (request.headers.has("api-key")) return "apiKey";
+  if (/^\s*bearer\s/i.test(request.headers.get("authorization") ?? "")) return "bearer";
+  return "none";
+}
+
+const MANAGEMENT_COLLECTIONS: Record<string, OperationKind> = {
+  indexes: "indexManagement",
+  indexers: "indexerManagement",
+  datasources: "dataSourceManagement",
+  skillsets: "skillsetManagement",
+  synonymmaps: "synonymMapManagement",
+  aliases: "aliasManagement",
+  knowledgebases: "knowledgeManagement",
+  knowledgesources: "knowledgeManagement",
+  agents: "knowledgeManagement",
+  servicestats: "serviceStatistics",
+};
+
+/**
+ * What a Search request does, from its path. Document reads are the only operations a
+ * query key may make: search, suggest, autocomplete, lookup and count.
+ *
+ * @param pathname - the URL path, such as `/indexes('hotels')/docs/$count`.
+ */
+export function operationOf(pathname: string): OperationKind {
+  const path = safeDecode(pathname).toLowerCase();
+  const segments = path.split("/").filter(Boolean);
+  const collection = (segments[0] ?? "").replace(/\(.*$/, "");
+  if (collection === "indexes" && path.includes("/docs")) {
+    return /\/docs\/(search\.)?index$/.test(path) ? "documentWrite" : "documentRead";
+  }
+  if (collection === "knowledgebases" && path.includes("retrieve")) return "documentRead";
+  return MANAGEMENT_COLLECTIONS[collection] ?? "other";
+}
+
+function requestIdOf(response: PipelineResponse): string | undefined {
+  const id = response.headers.get("request-id") ?? response.headers.get("x-ms-request-id");
+  return id ? bounded(id, 128) : undefined;
+}
+
+/** The `{ error: { code, message } }` envelope, parsed only when the body is small enough to be one. */
+function parseServiceError(text: string): { code?: string; message?: string } {
+  if (text.length === 0 || text.length > TEXT_LIMIT * 16) return {};
+  const start = text.trimStart()[0];
+  if (start !== "{") return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const error = read(parsed, "error");
+    const code = read(error, "code");
+    const message = read(error, "message") ?? read(parsed, "message") ?? read(parsed, "Message");
+    return {
+      code: typeof code === "string" ? code : undefined,
+      message: typeof message === "string" ? message : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (typeof error === "string") return error;
+  const message = read(error, "message");
+  return typeof message === "string" ? message : "";
+}
+
+/** Reads a property without letting a throwing getter or a proxy escape. */
+export function read(value: unknown, key: string): unknown {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+function isRequestLike(value: unknown): value is PipelineRequest {
+  return (
+    typeof read(value, "url") === "string" &&
+    typeof read(value, "method") === "string" &&
+    typeof read(read(value, "headers"), "get") === "function"
+  );
+}
+
+function isResponseLike(value: unknown): value is PipelineResponse {
+  return (
+    typeof read(value, "status") === "number" && typeof read(read(value, "headers"), "get") === "function"
+  );
+}
+
+function stringOr(value: unknown, limit: number): string | undefined {
+  return typeof value === "string" && value !== "" ? bounded(value, limit) : undefined;
+}
+
+function bounded(text: string, limit = TEXT_LIMIT): string {
+  return text.length > limit ? text.slice(0, limit) : text;
+}
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
