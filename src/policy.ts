@@ -9,6 +9,8 @@ import { INSECURE_REQUEST_REFUSED } from "./catalog/tls.js";
 import { classify, type Diagnosis, type DiagnosisRule } from "./diagnosis.js";
 import { enrichError } from "./enrich.js";
 import { logDiagnosis, logger } from "./log.js";
+import { createPreflightGate } from "./preflight/gate.js";
+import type { PreflightOptions, PreflightReport } from "./preflight/types.js";
 import { secretsOf } from "./redact.js";
 import { signalsFromResponse, signalsFromThrown } from "./signals.js";
 
@@ -33,6 +35,13 @@ export interface DiagnosisPolicyOptions {
    * it is sent, even when the client sets `allowInsecureConnection`.
    */
   allowInsecureHttp?: boolean;
+  /**
+   * Runs {@link preflight} before the first request to each origin, so credentials never go to an
+   * endpoint that fails it: `true` for the defaults, or its options. A passing result is kept for
+   * the life of the policy; a failing one is not, so a fixed network recovers without a restart.
+   * Defaults to false.
+   */
+  preflight?: boolean | PreflightOptions;
 }
 
 /**
@@ -46,6 +55,9 @@ export interface DiagnosisPolicyOptions {
  */
 export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelinePolicy {
   const rules = options.rules?.length ? [...options.rules, ...catalog] : catalog;
+  const gate = options.preflight
+    ? createPreflightGate(options.preflight === true ? {} : options.preflight)
+    : undefined;
 
   function report(error: unknown, request: PipelineRequest, diagnosis: Diagnosis | undefined): unknown {
     if (!diagnosis || typeof error !== "object" || error === null) return error;
@@ -71,6 +83,12 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
         throw report(refusal, request, classify(signalsFromThrown(refusal, request), rules));
       }
 
+      const checked = gate ? await gate(request) : undefined;
+      if (checked && !checked.ok) {
+        const failed = checked.checks.find((check) => check.status === "fail");
+        throw report(preflightRefusal(checked, request), request, failed?.diagnosis);
+      }
+
       let response: PipelineResponse;
       try {
         response = await next(request);
@@ -91,6 +109,18 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
       throw report(error, request, classify(signals, rules));
     },
   };
+}
+
+/** The code of the error thrown when the preflight failed and the request was not sent. */
+export const PREFLIGHT_FAILED = "PreflightFailed";
+
+function preflightRefusal(report: PreflightReport, request: PipelineRequest): RestError {
+  const failed = report.checks.find((check) => check.status === "fail");
+  const error = new RestError(
+    `Preflight of ${report.endpoint} failed at the ${failed?.id ?? "unknown"} check, so the request was not sent: ${failed?.summary ?? "no detail"}`,
+    { code: PREFLIGHT_FAILED, request },
+  );
+  return Object.assign(error, { preflight: report });
 }
 
 /** The largest error body parsed into `details`; a larger one is not an Azure error envelope. */
