@@ -1,0 +1,67 @@
+/**
+ * `npm run demo`: every documented failure, diagnosed, in a few seconds and without an Azure account.
+ * Prints what a user would find in their log for each (the enriched `error.message`), then the
+ * preflight report of a failing endpoint. Exits 1 only when a diagnosis is not the expected one.
+ */
+import { diagnose } from "../src/index.js";
+import { startDemoEnvironment, type DemoEnvironment } from "./environment.js";
+import { scenarios, type DemoScenario } from "./scenarios.js";
+
+const INDENT = "    ";
+
+function indent(text: string, prefix = INDENT): string {
+  return text
+    .split("\n")
+    .map((line) => (line.trim() === "" ? "" : prefix + line))
+    .join("\n");
+}
+
+/** Runs one scenario; returns whether it was diagnosed as expected. */
+async function show(env: DemoEnvironment, scenario: DemoScenario, number: number): Promise<boolean> {
+  console.log(`\n${number}. ${scenario.title}`);
+  console.log(indent(`> ${scenario.call}`));
+  let thrown: unknown;
+  try {
+    await scenario.run(env);
+    console.log(indent(`UNEXPECTED: the call succeeded; expected ${scenario.cause}.`));
+    return false;
+  } catch (error) {
+    thrown = error;
+  }
+  const message = thrown instanceof Error ? thrown.message : String(thrown);
+  console.log(indent(message));
+  const cause = diagnose(thrown)?.cause;
+  if (cause === scenario.cause) return true;
+  console.log(indent(`UNEXPECTED: diagnosed as ${cause ?? "nothing"}; expected ${scenario.cause}.`));
+  return false;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log("azure-sdk-doctor demo");
+  console.log(
+    "This is a LOCAL STAND-IN for Azure AI Search, running on 127.0.0.1 with certificates made just now. It is not Azure: no account, no network beyond this machine.",
+  );
+  console.log(
+    "Each step makes a real SearchClient or SearchIndexClient call with diagnosisPolicy() and prints error.message, as your log would show it.",
+  );
+
+  const env = await startDemoEnvironment();
+  let passed = 0;
+  try {
+    for (const [i, scenario] of scenarios.entries()) {
+      if (await show(env, scenario, i + 1)) passed += 1;
+    }
+  } finally {
+    await env.close();
+  }
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`\n${passed} of ${scenarios.length} failures diagnosed as expected, in ${seconds} s.`);
+  if (passed !== scenarios.length) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error("The demo failed:", error);
+  process.exit(1);
+});

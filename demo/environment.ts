@@ -1,0 +1,84 @@
+/**
+ * The demo's world, all on 127.0.0.1: the Search stand-in (and a second one that accepts API keys
+ * only), the faulty endpoints a user meets on the way to the service, and a local proxy that would
+ * receive anything sent to a made-up public host name.
+ */
+import { createAuthority, selfSigned, when } from "../test/support/certs.js";
+import {
+  startHttpServer,
+  startLegacyTlsServer,
+  startTlsServer,
+  type Handler,
+  type TestServer,
+} from "../test/support/servers.js";
+import { startStandIn, type StandIn } from "../test/support/standIn.js";
+
+/** A made-up Search host; the demo's proxy stands between it and the network, and the policy refuses before that. */
+export const MADE_UP_SERVICE = "contoso-doctor-demo.search.windows.net";
+
+/** Everything the scenarios call, with one `close` for all of it. */
+export interface DemoEnvironment {
+  /** The healthy stand-in: admin and query keys, bearer tokens, failure scenarios by index name. */
+  service: StandIn;
+  /** A stand-in whose API access control is "API keys" only: it answers bearer tokens with 401. */
+  keysOnlyService: StandIn;
+  /** Endpoints that fail before any HTTP is exchanged, or answer as no Search service would. */
+  faulty: {
+    /** Speaks TLS 1.0 and 1.1 only, with a trusted certificate. */
+    legacyTls: string;
+    /** Presents a self-signed certificate. */
+    selfSigned: string;
+    /** Presents a whole chain under an unknown "Zscaler Root CA", as a TLS-inspecting proxy does. */
+    inspectingProxy: string;
+    /** Presents a trusted certificate that expired yesterday. */
+    expired: string;
+    /** Plain HTTP on the port an https:// URL points at. */
+    plainHttpBehindHttps: string;
+    /** An http:// endpoint that answers 502, as the service's front end does to plain HTTP. */
+    httpEndpoint: string;
+  };
+  /** A local HTTP proxy that records every request it receives and forwards none. */
+  proxy: TestServer;
+  close(): Promise<void>;
+}
+
+/** Starts every server the demo needs, on ports the system picks. */
+export async function startDemoEnvironment(): Promise<DemoEnvironment> {
+  const servers: { close(): Promise<void> }[] = [];
+  const keep = async <T extends { close(): Promise<void> }>(start: Promise<T>): Promise<T> => {
+    const server = await start;
+    servers.push(server);
+    return server;
+  };
+  const close = async (): Promise<void> => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  };
+  try {
+    const service = await keep(startStandIn());
+    const keysOnlyService = await keep(startStandIn({ authority: service.authority, trust: false, apiKeyOnly: true }));
+    const https = async (start: Promise<TestServer>): Promise<string> => `https://localhost:${(await keep(start)).port}`;
+
+    const zscalerRoot = createAuthority("Zscaler Root CA", "Zscaler Inc.");
+    const inspected = zscalerRoot.intermediate("Zscaler Intermediate Root CA").issue({});
+    const faulty = {
+      legacyTls: await https(startLegacyTlsServer(service.authority.issue({}))),
+      selfSigned: await https(startTlsServer(selfSigned())),
+      // The whole chain, root included, as inspecting proxies send it: SELF_SIGNED_CERT_IN_CHAIN.
+      inspectingProxy: await https(startTlsServer({ cert: inspected.fullChain + zscalerRoot.cert, key: inspected.key })),
+      expired: await https(
+        startTlsServer(service.authority.issue({ notBefore: when.daysAgo(90), notAfter: when.daysAgo(1) })),
+      ),
+      plainHttpBehindHttps: await https(startHttpServer()),
+      httpEndpoint: `http://127.0.0.1:${(await keep(startHttpServer(badGateway))).port}`,
+    };
+    const proxy = await keep(startHttpServer(badGateway));
+    return { service, keysOnlyService, faulty, proxy, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const badGateway: Handler = (_req, res) => {
+  res.writeHead(502).end();
+};

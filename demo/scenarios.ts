@@ -1,0 +1,188 @@
+/**
+ * The failures the demo walks through, as data: what the user's code did, what it calls, and the
+ * cause the diagnosis must name. Every call goes through the real SDK clients with the policy.
+ */
+import type { TokenCredential } from "@azure/identity";
+import {
+  AzureKeyCredential,
+  SearchClient,
+  SearchIndexClient,
+  type SearchClientOptions,
+  type SearchIndex,
+} from "@azure/search-documents";
+import { diagnosisPolicy, type CauseId } from "../src/index.js";
+import { MADE_UP_SERVICE, type DemoEnvironment } from "./environment.js";
+
+/** A key the service never issued, as after the admin keys were regenerated. */
+export const WRONG_KEY = "demo-wrong-key-4c1d8e27b9";
+
+/** One failure the demo shows. */
+export interface DemoScenario {
+  /** The heading. */
+  title: string;
+  /** The call, as it reads in the user's code. */
+  call: string;
+  /** The cause the diagnosis must name. */
+  cause: CauseId;
+  /** Makes the call, which must fail; returns what a check after it found, if anything. */
+  run(env: DemoEnvironment): Promise<unknown>;
+}
+
+/** A token of Microsoft Entra ID, as the stand-in knows them; a real app gets one from @azure/identity. */
+function staticToken(token: string): TokenCredential {
+  return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+}
+
+function options(extra: SearchClientOptions = {}): SearchClientOptions {
+  return {
+    // The SDK's default backoff would make the 5xx scenarios take seconds each.
+    retryOptions: { maxRetries: 2, retryDelayInMs: 20, maxRetryDelayInMs: 100 },
+    additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" }],
+    ...extra,
+  };
+}
+
+type Credential = AzureKeyCredential | TokenCredential;
+
+function searchClient(endpoint: string, indexName: string, credential: Credential, extra?: SearchClientOptions) {
+  return new SearchClient<Record<string, unknown>>(endpoint, indexName, credential, options(extra));
+}
+
+function indexClient(endpoint: string, credential: Credential): SearchIndexClient {
+  return new SearchIndexClient(endpoint, credential, options());
+}
+
+const admin = (env: DemoEnvironment): AzureKeyCredential => new AzureKeyCredential(env.service.adminKey);
+
+/** An index definition with a customer-managed key, as the seed article's failures come from. */
+function encryptedIndex(name: string): SearchIndex {
+  return {
+    name,
+    fields: [{ name: "hotelId", type: "Edm.String", key: true }],
+    encryptionKey: {
+      keyName: "search-cmk",
+      keyVersion: "0123456789abcdef0123456789abcdef",
+      vaultUrl: "https://contoso-keys.vault.azure.net",
+    },
+  };
+}
+
+function keyVault(title: string, indexName: string, cause: CauseId): DemoScenario {
+  return {
+    title: `Customer-managed key: ${title}`,
+    call: `indexClient.createOrUpdateIndex({ name: "${indexName}", encryptionKey: { vaultUrl, keyName, keyVersion }, ... })`,
+    cause,
+    run: (env) => indexClient(env.service.endpoint, admin(env)).createOrUpdateIndex(encryptedIndex(indexName)),
+  };
+}
+
+function tls(title: string, endpoint: (env: DemoEnvironment) => string, cause: CauseId): DemoScenario {
+  return {
+    title,
+    call: "searchClient.getDocumentsCount()",
+    cause,
+    run: (env) => searchClient(endpoint(env), "hotels", admin(env)).getDocumentsCount(),
+  };
+}
+
+export const scenarios: readonly DemoScenario[] = [
+  {
+    title: "403 on a query: the api-key is wrong or was regenerated",
+    call: "searchClient.getDocumentsCount() with a key the service does not know",
+    cause: "invalidApiKey",
+    run: (env) => searchClient(env.service.endpoint, "hotels", new AzureKeyCredential(WRONG_KEY)).getDocumentsCount(),
+  },
+  {
+    title: "403 on an index update: a query key used for an admin operation",
+    call: 'indexClient.createOrUpdateIndex({ name: "hotels", ... }) with the query key',
+    cause: "queryKeyForAdminOperation",
+    run: (env) =>
+      indexClient(env.service.endpoint, new AzureKeyCredential(env.service.queryKey)).createOrUpdateIndex({
+        name: "hotels",
+        fields: [{ name: "hotelId", type: "Edm.String", key: true }],
+      }),
+  },
+  {
+    title: "502 from an http:// endpoint",
+    call: "new SearchClient(\"http://...\", ..., { allowInsecureConnection: true }).getDocumentsCount()",
+    cause: "httpNotHttps",
+    run: (env) =>
+      searchClient(env.faulty.httpEndpoint, "hotels", admin(env), { allowInsecureConnection: true }).getDocumentsCount(),
+  },
+  {
+    title: "http:// to a public host name: the key is not sent",
+    call: `new SearchClient("http://${MADE_UP_SERVICE}", ..., { allowInsecureConnection: true }).getDocumentsCount()`,
+    cause: "httpNotHttps",
+    run: async (env) => {
+      try {
+        await searchClient(`http://${MADE_UP_SERVICE}`, "hotels", admin(env), {
+          allowInsecureConnection: true,
+          proxyOptions: { host: "http://127.0.0.1", port: env.proxy.port },
+        }).getDocumentsCount();
+      } finally {
+        if (env.proxy.requests.length > 0) throw new Error("a request reached the demo's proxy");
+      }
+    },
+  },
+  keyVault("the service lost access to the vault", "cmk-access-denied", "keyVaultAccessDenied"),
+  keyVault("the vault URI does not resolve", "cmk-uri", "keyVaultUriUnresolved"),
+  keyVault("the key or version is not in the vault", "cmk-key-missing", "keyVaultKeyNotFound"),
+  keyVault("no managed identity on the service", "cmk-no-identity", "managedIdentityNotDefined"),
+  keyVault("the Entra application is gone", "cmk-app-id", "applicationIdInvalid"),
+  keyVault("the application secret is wrong", "cmk-app-secret", "applicationSecretInvalid"),
+  {
+    title: "Customer-managed key: the key was revoked or disabled",
+    call: 'searchClient.search("*") on an encrypted index',
+    cause: "encryptionKeyRevoked",
+    run: (env) => searchClient(env.service.endpoint, "cmk-revoked", admin(env)).search("*"),
+  },
+  tls("TLS 1.0/1.1 only on the server side", (env) => env.faulty.legacyTls, "tlsVersionUnsupported"),
+  tls("Plain HTTP behind an https:// URL", (env) => env.faulty.plainHttpBehindHttps, "endpointNotTls"),
+  tls("Self-signed certificate", (env) => env.faulty.selfSigned, "tlsUntrustedCertificate"),
+  tls("Expired certificate", (env) => env.faulty.expired, "tlsCertificateExpired"),
+  tls(
+    'Untrusted certificate from a TLS-inspecting proxy ("Zscaler Root CA")',
+    (env) => env.faulty.inspectingProxy,
+    "tlsUntrustedCertificate",
+  ),
+  {
+    title: "403 with Microsoft Entra ID: no data-plane role",
+    call: 'searchClient.search("*") with a token whose identity has no Search role',
+    cause: "missingRoleAssignment",
+    run: (env) => searchClient(env.service.endpoint, "hotels", staticToken("token-without-role")).search("*"),
+  },
+  {
+    title: "401 with Microsoft Entra ID: the service accepts API keys only",
+    call: 'searchClient.search("*") with a token, service set to "API keys"',
+    cause: "rbacNotEnabled",
+    run: (env) => searchClient(env.keysOnlyService.endpoint, "hotels", staticToken("token-with-role")).search("*"),
+  },
+  {
+    title: "503: throttled, not enough replicas",
+    call: 'searchClient.search("*") under load',
+    cause: "throttled",
+    run: (env) => searchClient(env.service.endpoint, "throttled", admin(env)).search("*"),
+  },
+  {
+    title: "429: index quota of the tier reached",
+    call: 'indexClient.createOrUpdateIndex({ name: "index-quota", ... })',
+    cause: "quotaExceeded",
+    run: (env) =>
+      indexClient(env.service.endpoint, admin(env)).createOrUpdateIndex({
+        name: "index-quota",
+        fields: [{ name: "hotelId", type: "Edm.String", key: true }],
+      }),
+  },
+  {
+    title: "404: index not found",
+    call: 'new SearchClient(endpoint, "missing-index", key).search("*")',
+    cause: "indexNotFound",
+    run: (env) => searchClient(env.service.endpoint, "missing-index", admin(env)).search("*"),
+  },
+  {
+    title: "502 with an HTML page: a proxy answered, not the service",
+    call: 'searchClient.search("*") through a corporate proxy',
+    cause: "gatewayError",
+    run: (env) => searchClient(env.service.endpoint, "proxy-page", admin(env)).search("*"),
+  },
+];

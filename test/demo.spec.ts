@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { scenarios, WRONG_KEY } from "../demo/scenarios.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+describe("npm run demo", function () {
+  this.timeout(120_000);
+  let code: number | null;
+  let output: string;
+
+  before(async () => {
+    ({ code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", path.join(root, "demo/demo.ts")],
+        { cwd: root, timeout: 90_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, output: `${stdout}${stderr}` });
+        },
+      );
+    }));
+  });
+
+  it("exits 0 after every failure was diagnosed as expected", () => {
+    assert.equal(code, 0, output);
+    assert.match(output, new RegExp(`\\n${scenarios.length} of ${scenarios.length} failures diagnosed as expected`));
+    assert.doesNotMatch(output, /UNEXPECTED/);
+  });
+
+  it("says first that it runs a local stand-in, not Azure", () => {
+    const [, notice] = output.split("\n");
+    assert.match(notice ?? "", /LOCAL STAND-IN for Azure AI Search, running on 127\.0\.0\.1.*It is not Azure/);
+  });
+
+  it("prints each scenario under its heading with the enriched message naming its cause", () => {
+    for (const [i, scenario] of scenarios.entries()) {
+      const start = output.indexOf(`\n${i + 1}. ${scenario.title}\n`);
+      assert.ok(start >= 0, `heading of "${scenario.title}"`);
+      const next = output.indexOf(`\n${i + 2}. `, start);
+      const end = next >= 0 ? next : output.length;
+      assert.match(output.slice(start, end), new RegExp(`\\n {4}\\[azure-sdk-doctor\\] ${scenario.cause}\\b`));
+    }
+  });
+
+  it("covers the documented failures", () => {
+    const causes = new Set(scenarios.map((s) => s.cause));
+    for (const cause of [
+      "invalidApiKey",
+      "queryKeyForAdminOperation",
+      "httpNotHttps",
+      "keyVaultAccessDenied",
+      "encryptionKeyRevoked",
+      "tlsVersionUnsupported",
+      "endpointNotTls",
+      "tlsCertificateExpired",
+      "tlsUntrustedCertificate",
+      "missingRoleAssignment",
+      "throttled",
+      "indexNotFound",
+    ]) {
+      assert.ok(causes.has(cause), cause);
+    }
+  });
+
+  it("prints no api-key or token", () => {
+    assert.ok(!output.includes(WRONG_KEY));
+    assert.doesNotMatch(output, /(admin|query)-[0-9a-f]{8}-[0-9a-f]{4}-/, "no stand-in key");
+    assert.doesNotMatch(output, /token-with(out)?-role/, "no bearer token");
+  });
+});
