@@ -49,16 +49,7 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   const secrets = req && isRequestLike(req) ? secretsOf(req) : [];
   const response = read(error, "response") as PipelineResponse | undefined;
   const hasResponse = isResponseLike(response);
-  const base: FailureSignals =
-    hasResponse && req && isRequestLike(req)
-      ? signalsFromResponse(req, response)
-      : {
-          ...(req && isRequestLike(req) ? requestFacts(req) : {}),
-          fromAzure: false,
-          bearerChallenge: false,
-          message: "",
-          body: "",
-        };
+  const base = exchangeFacts(req, hasResponse ? response : undefined);
 
   const rawMessage = messageOf(error);
   base.message = redact(bounded(rawMessage), secrets);
@@ -93,6 +84,17 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
     if (typeof causeCode === "string" && causeCode !== "") base.nodeCode = bounded(causeCode, 128);
   }
   return base;
+}
+
+/** The facts of the request and response, if any; headers whose methods throw leave none. */
+function exchangeFacts(request: unknown, response: PipelineResponse | undefined): FailureSignals {
+  const none: FailureSignals = { fromAzure: false, bearerChallenge: false, message: "", body: "" };
+  if (!isRequestLike(request)) return none;
+  try {
+    return response ? signalsFromResponse(request, response) : { ...requestFacts(request), ...none };
+  } catch {
+    return none;
+  }
 }
 
 /** The request facts shared by every kind of failure. */
