@@ -14,3 +14,13 @@ export {
   type RuleMatch,
 } from "./diagnosis.js";
 export { diagnosisPolicy, diagnosisPolicyName, type DiagnosisPolicyOptions } from "./policy.js";
+export { preflight } from "./preflight/preflight.js";
+export type {
+  PreflightCertificate,
+  PreflightCheck,
+  PreflightCheckId,
+  PreflightOptions,
+  PreflightReport,
+  PreflightStatus,
+  PreflightTls,
+} from "./preflight/types.js";

@@ -18,5 +18,6 @@ export const DOCS = {
   nodeCli: "https://nodejs.org/api/cli.html",
   nodeEnterpriseNetwork: "https://nodejs.org/en/learn/http/enterprise-network-configuration",
   nodeSystemErrors: "https://nodejs.org/api/errors.html#common-system-errors",
+  searchDocumentsReadme: "https://learn.microsoft.com/javascript/api/overview/azure/search-documents-readme",
   identityTroubleshooting: "https://aka.ms/azsdk/js/identity/troubleshoot",
 } as const;

@@ -3,6 +3,7 @@ import { gatewayRules } from "./gateway.js";
 import { identityRules } from "./identity.js";
 import { keyVaultRules } from "./keyVault.js";
 import { networkRules } from "./network.js";
+import { preflightRules } from "./preflight.js";
 import { searchSdkRules, searchStatusRules, searchTextRules } from "./search.js";
 import { httpRules, tlsRules } from "./tls.js";
 
@@ -21,4 +22,5 @@ export const catalog: readonly DiagnosisRule[] = Object.freeze([
   ...gatewayRules,
   ...searchStatusRules,
   ...searchSdkRules,
+  ...preflightRules,
 ]);

@@ -42,6 +42,10 @@ export interface PreflightCertificate {
   fingerprint256: string;
   /** The TLS-inspecting product named by the issuer chain, when one is recognised (e.g. "Zscaler"). */
   inspectionProduct?: string;
+  /** Whether the handshake with full verification accepted it. */
+  trusted?: boolean;
+  /** The subjects of the certificates presented above the leaf, nearest first, as `CN=..., O=...`. */
+  chain?: string[];
 }
 
 /** What the TLS handshake negotiated and was shown. */
@@ -69,11 +73,15 @@ export interface PreflightOptions {
   /** The most any single network step may take, in milliseconds. Defaults to 5000. */
   timeoutMs?: number;
   /**
-   * Extra roots to trust, as the client's own `ca` would be (PEM). Defaults to the roots this process
-   * trusts: Node's bundle plus NODE_EXTRA_CA_CERTS or the system store where those are enabled.
+   * The roots the client trusts through its own `ca` option (PEM); like that option, they replace the
+   * default roots. Defaults to the roots this process trusts: Node's bundle plus NODE_EXTRA_CA_CERTS,
+   * the system store where that is enabled, and any `tls.setDefaultCACertificates()`.
    */
   ca?: string | string[];
-  /** The proxy the client uses, as in the SDK's `proxyOptions`. Defaults to HTTPS_PROXY / NO_PROXY. */
+  /**
+   * The proxy the client uses, as in the SDK's `proxyOptions` (`host` may be a URL such as
+   * `http://proxy.example`). Defaults to HTTPS_PROXY, ALL_PROXY or HTTP_PROXY unless NO_PROXY excludes the host.
+   */
   proxyOptions?: { host: string; port: number; username?: string; password?: string };
   /** Warn instead of fail on an `http://` loopback endpoint (local emulators). Defaults to true. */
   allowLoopbackHttp?: boolean;

@@ -1,0 +1,59 @@
+import { existsSync } from "node:fs";
+import tls from "node:tls";
+import { PREFLIGHT_CODES } from "../../catalog/preflight.js";
+import type { Diagnosis } from "../../diagnosis.js";
+import { diagnosisOfFinding } from "../findings.js";
+import { proxyLabel, type ProxyChoice } from "../proxy.js";
+import type { CheckResult } from "./endpoint.js";
+
+type Environment = Record<string, string | undefined>;
+
+/**
+ * The environment check: what in this process weakens or changes TLS, and which proxy applies.
+ * Disabled certificate checks and a missing NODE_EXTRA_CA_CERTS file warn; the rest is reported.
+ *
+ * @param host - the endpoint's host.
+ * @param choice - the proxy that applies, or why none does.
+ * @param ca - the client's own roots, when given.
+ * @param env - the environment to read; defaults to this process's.
+ */
+export function checkEnvironment(
+  host: string,
+  choice: ProxyChoice,
+  ca: string | string[] | undefined,
+  env: Environment = process.env,
+): CheckResult {
+  const warnings: { summary: string; diagnosis?: Diagnosis }[] = [];
+  const notes: string[] = [];
+
+  if (env.NODE_TLS_REJECT_UNAUTHORIZED === "0") {
+    warnings.push({
+      summary: "NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for this process (the preflight checks anyway)",
+      diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.certificateChecksDisabled, host }),
+    });
+  }
+  const extra = env.NODE_EXTRA_CA_CERTS;
+  if (extra && !existsSync(extra)) {
+    warnings.push({
+      summary: `NODE_EXTRA_CA_CERTS names ${extra}, which does not exist`,
+      diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.extraCaCertsMissing, host }),
+    });
+  } else if (extra) {
+    notes.push(`NODE_EXTRA_CA_CERTS adds the roots in ${extra}`);
+  }
+  if (ca !== undefined) notes.push("the client's own CA roots replace the defaults");
+  if (process.execArgv.includes("--use-system-ca") || env.NODE_USE_SYSTEM_CA === "1") {
+    notes.push("the system certificate store is trusted");
+  }
+  if (tls.DEFAULT_MIN_VERSION === "TLSv1" || tls.DEFAULT_MIN_VERSION === "TLSv1.1") {
+    notes.push(`this process allows ${tls.DEFAULT_MIN_VERSION} (the preflight requires TLSv1.2 anyway)`);
+  }
+  if (choice.proxy) notes.push(`the proxy ${proxyLabel(choice.proxy)} from ${choice.proxy.source} applies to ${host}`);
+  else if (choice.bypassedBy) notes.push(`NO_PROXY (${choice.bypassedBy}) excludes ${host} from the proxy`);
+  else notes.push("no proxy is configured");
+
+  const summary = `${[...warnings.map((warning) => warning.summary), ...notes].join("; ")}.`;
+  const first = warnings[0];
+  const sentence = summary.charAt(0).toUpperCase() + summary.slice(1);
+  return first ? { status: "warn", summary: sentence, diagnosis: first.diagnosis } : { status: "pass", summary: sentence };
+}

@@ -1,0 +1,100 @@
+import type { PreflightOptions } from "./types.js";
+
+/** The proxy a request to the endpoint goes through, as the SDK's proxyPolicy would pick it. */
+export interface ProxyRoute {
+  /** The proxy's URL, credentials included: never print it, print {@link proxyLabel}. */
+  url: URL;
+  /** Where it came from: `"proxyOptions"` or the environment variable's name. */
+  source: string;
+}
+
+/** Which proxy applies to a host, or why none does. */
+export interface ProxyChoice {
+  proxy?: ProxyRoute;
+  /** The NO_PROXY entry that excludes the host, when one does. */
+  bypassedBy?: string;
+}
+
+type Environment = Record<string, string | undefined>;
+
+/** The variables the SDK reads, in its order of preference, each in upper then lower case. */
+const PROXY_VARIABLES = ["HTTPS_PROXY", "ALL_PROXY", "HTTP_PROXY"] as const;
+
+function variable(env: Environment, name: string): { name: string; value: string } | undefined {
+  for (const key of [name, name.toLowerCase()]) {
+    const value = env[key];
+    if (value) return { name: key, value };
+  }
+  return undefined;
+}
+
+/**
+ * The proxy the SDK would use for a URL: `proxyOptions` when given, else HTTPS_PROXY, ALL_PROXY or
+ * HTTP_PROXY, unless NO_PROXY names the host exactly or by a leading-dot suffix.
+ *
+ * @param target - the endpoint.
+ * @param proxyOptions - the client's proxy options, if any.
+ * @param env - the environment to read; defaults to this process's.
+ * @throws TypeError when the configured proxy is not a URL.
+ */
+export function proxyFor(
+  target: URL,
+  proxyOptions: PreflightOptions["proxyOptions"],
+  env: Environment = process.env,
+): ProxyChoice {
+  const proxy = proxyOptions ? fromOptions(proxyOptions) : fromEnvironment(env);
+  if (!proxy) return {};
+  const bypassedBy = noProxyMatch(target.hostname, variable(env, "NO_PROXY")?.value ?? "");
+  return bypassedBy ? { bypassedBy } : { proxy };
+}
+
+function fromOptions(options: NonNullable<PreflightOptions["proxyOptions"]>): ProxyRoute {
+  const url = parseProxyUrl(options.host, "proxyOptions.host");
+  url.port = String(options.port);
+  if (options.username) url.username = encodeURIComponent(options.username);
+  if (options.password) url.password = encodeURIComponent(options.password);
+  return { url, source: "proxyOptions" };
+}
+
+function fromEnvironment(env: Environment): ProxyRoute | undefined {
+  for (const name of PROXY_VARIABLES) {
+    const found = variable(env, name);
+    if (found) return { url: parseProxyUrl(found.value, found.name), source: found.name };
+  }
+  return undefined;
+}
+
+function parseProxyUrl(value: string, source: string): URL {
+  // A bare host:port is how many people write a proxy; the SDK's agents take it as http.
+  const text = /^[a-z][a-z\d+.-]*:\/\//i.test(value) ? value : `http://${value}`;
+  if (!URL.canParse(text)) throw new TypeError(`The proxy in ${source} is not a URL.`);
+  const url = new URL(text);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`The proxy in ${source} must be an http:// or https:// URL, not ${url.protocol}.`);
+  }
+  return url;
+}
+
+/**
+ * The NO_PROXY entry that excludes a host: an exact host name, or `.suffix` matching the domain
+ * itself and everything under it, as the SDK's proxyPolicy matches them.
+ *
+ * @param hostname - the endpoint's host name.
+ * @param noProxy - the comma-separated NO_PROXY value.
+ */
+export function noProxyMatch(hostname: string, noProxy: string): string | undefined {
+  const host = hostname.toLowerCase();
+  for (const entry of noProxy.split(",").map((item) => item.trim().toLowerCase()).filter(Boolean)) {
+    if (entry.startsWith(".") ? host.endsWith(entry) || host === entry.slice(1) : host === entry) return entry;
+  }
+  return undefined;
+}
+
+/**
+ * The proxy as it may be shown: scheme, host and port, never its credentials.
+ *
+ * @param route - the proxy.
+ */
+export function proxyLabel(route: ProxyRoute): string {
+  return `${route.url.protocol}//${route.url.host}`;
+}
