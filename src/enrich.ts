@@ -45,11 +45,12 @@ export function enrichError(error: object, diagnosis: Diagnosis, secrets: readon
   try {
     const original = typeof record.message === "string" ? record.message : "";
     if (!original.includes(MARKER)) {
+      // Read first: V8 formats a stack on first access, from the message as it is at that moment.
+      const stack = typeof record.stack === "string" ? redact(record.stack, secrets) : undefined;
       const cleaned = redact(original, secrets);
       const message = cleaned ? `${cleaned}\n${describe(diagnosis)}` : describe(diagnosis);
       record.message = message;
-      if (typeof record.stack === "string") {
-        const stack = redact(record.stack, secrets);
+      if (stack !== undefined) {
         // The stack's head repeats the message as it was when the error was made.
         record.stack = original && stack.includes(cleaned) ? stack.replace(cleaned, message) : stack;
       }

@@ -224,6 +224,7 @@ function assertWellFormed(error: unknown, c: Pick<Case, "status" | "body" | "cod
   assert.deepEqual(error.details, parsed, "details holds the parsed error body");
   if (parsed) assert.ok(error.message.startsWith(parsed.error.message), "the service message comes first");
   assert.equal(error.message.split("[azure-sdk-doctor]").length, 2, "enriched exactly once");
+  assert.equal(String(error.stack).split("[azure-sdk-doctor]").length, 2, "the stack's head too");
   const diagnosis = diagnose(error);
   for (const text of [error.message, String(error.stack), util.inspect(error), JSON.stringify(diagnosis), ...logs]) {
     assert.ok(!text.includes(API_KEY), "the api-key appears nowhere");
