@@ -51,6 +51,12 @@ const expectations: Record<string, (output: string) => void> = {
     assert.match(output, /"operation":"documentRead","credential":"apiKey"/);
     assert.ok(!output.includes("not-a-key-of-this-service"), "the wrong key is in no log line or message");
   },
+  "preflightBeforeFirstUse.ts": (output) => {
+    assert.match(output, /preflight of https:\/\/localhost:\d+: ok\n/);
+    for (const id of ["scheme", "dns", "tcp", "tls", "certificate"]) assert.match(output, new RegExp(`\\n  pass ${id} `));
+    assert.match(output, /certificate issued by CN=Stand-in Test Root, \d+ days left/);
+    assert.match(output, /42 documents in "hotels", after the preflight passed/);
+  },
   "indexClientAndBufferedSender.ts": (output) => {
     assert.match(output, /created index "doctor-sample-\d+"/);
     assert.match(output, /uploaded 2 document\(s\)/);
