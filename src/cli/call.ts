@@ -1,0 +1,165 @@
+import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/search-documents";
+import type { TokenCredential } from "@azure/core-auth";
+import { catalog } from "../catalog/index.js";
+import { diagnose, type Diagnosis } from "../diagnosis.js";
+import { diagnosisPolicy } from "../policy.js";
+import type { PreflightStatus } from "../preflight/types.js";
+import { redact } from "../redact.js";
+
+/** The credential the call is made with. */
+export type CallCredential = { kind: "apiKey"; key: string } | { kind: "entra"; credential: TokenCredential };
+
+/** What the command's real call did. */
+export interface CallResult {
+  /** The operation reported: the index's document count, or the service statistics without an index. */
+  operation: "documentCount" | "serviceStatistics";
+  /** The index, when one was given. */
+  index?: string;
+  /** Which credential was used, never its value. */
+  credential: "apiKey" | "entra";
+  /** `skip` when the preflight failed and nothing was sent. */
+  status: PreflightStatus;
+  /** One line that says what happened. */
+  summary: string;
+  /** For a warning or failure, what the diagnosis policy found. */
+  diagnosis?: Diagnosis;
+}
+
+/** What a call needs. */
+export interface CallRequest {
+  endpoint: string;
+  index?: string;
+  credential: CallCredential;
+  timeoutMs: number;
+}
+
+/** The two causes an empty 403 to an api-key on an admin operation can be, which a document read tells apart. */
+const AMBIGUOUS_403 = new Set(["queryKeyForAdminOperation", "invalidApiKey"]);
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Makes the real call through the SDK with the diagnosis policy. With an api-key it reads the
+ * service statistics first, an admin operation, so that a query key shows; with `--index` a 403 there
+ * is followed by a document read with the same key to tell a query key from an invalid one.
+ *
+ * @param request - endpoint, index, credential and timeout.
+ */
+export async function callService(request: CallRequest): Promise<CallResult> {
+  const { endpoint, index, credential, timeoutMs } = request;
+  const secrets = credential.kind === "apiKey" ? [credential.key] : [];
+  const sdkCredential = credential.kind === "apiKey" ? new AzureKeyCredential(credential.key) : credential.credential;
+  const options = {
+    // One answer, at once: retries would hide a throttled or failing service behind seconds of backoff.
+    retryOptions: { maxRetries: 0 },
+    audience: audienceOf(endpoint),
+    additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" as const }],
+  };
+  const base = { index, credential: credential.kind, operation: index ? "documentCount" : "serviceStatistics" } as const;
+  const attempt = async <T>(call: (abortSignal: AbortSignal) => Promise<T>): Promise<Outcome<T>> => {
+    try {
+      return { ok: true, value: await call(AbortSignal.timeout(timeoutMs)) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  const statistics = () => attempt((abortSignal) => new SearchIndexClient(endpoint, sdkCredential, options).getServiceStatistics({ abortSignal }));
+  const count = (name: string) =>
+    attempt((abortSignal) => new SearchClient(endpoint, name, sdkCredential, options).getDocumentsCount({ abortSignal }));
+  const failed = (error: unknown, prefix = ""): CallResult => ({ ...base, ...failure(error, timeoutMs, secrets, prefix) });
+
+  if (credential.kind === "entra" && index) {
+    const read = await count(index);
+    return read.ok ? { ...base, status: "pass", summary: `Index ${index} holds ${read.value} documents.` } : failed(read.error);
+  }
+
+  const stats = await statistics();
+  if (stats.ok) {
+    const indexes = stats.value.counters?.indexCounter?.usage;
+    const accepted = credential.kind === "apiKey" ? "Admin key accepted" : "Signed in";
+    const service = `service statistics read${indexes === undefined ? "" : ` (${plural(indexes, "index", "indexes")})`}`;
+    if (!index) return { ...base, status: "pass", summary: `${accepted}: ${service}.` };
+    const read = await count(index);
+    return read.ok
+      ? { ...base, status: "pass", summary: `${accepted}: ${service}; index ${index} holds ${read.value} documents.` }
+      : failed(read.error);
+  }
+
+  const first = diagnose(stats.error);
+  if (!first || !AMBIGUOUS_403.has(first.cause) || first.evidence.status !== 403) return failed(stats.error);
+  if (!index) {
+    return {
+      ...failed(stats.error),
+      summary: "The api-key got an empty 403 on service statistics: it is a query key, an invalid key, or this network is refused; run again with --index NAME to tell them apart.",
+    };
+  }
+
+  const read = await count(index);
+  if (read.ok) {
+    return {
+      ...base,
+      status: "warn",
+      summary: `The api-key is a query key: index ${index} holds ${read.value} documents, but admin operations (service statistics) get 403.`,
+      diagnosis: queryKeyDiagnosis(first),
+    };
+  }
+  const second = diagnose(read.error);
+  if (second?.cause === "invalidApiKey" && second.evidence.status === 403) {
+    return {
+      ...base,
+      status: "fail",
+      summary: `The api-key got an empty 403 on service statistics and on a document read of ${index}: it is not a current key of this service, or this network is refused by the service's IP firewall.`,
+      diagnosis: second,
+    };
+  }
+  return failed(read.error, "Service statistics got 403, so the key looks like a query key; and the document read failed: ");
+}
+
+/** The query-key cause, made exact: a document read just succeeded with the key the admin operation refused. */
+function queryKeyDiagnosis(inferred: Diagnosis): Diagnosis | undefined {
+  const rule = catalog.find((entry) => entry.cause === "queryKeyForAdminOperation");
+  if (!rule) return undefined;
+  return {
+    cause: rule.cause,
+    category: rule.category,
+    summary: rule.summary,
+    // The other steps are ways to tell the causes apart, which the read just did.
+    remediation: rule.remediation.slice(0, 1),
+    docs: rule.docs,
+    confidence: "exact",
+    alternatives: [],
+    retryable: false,
+    evidence: inferred.evidence,
+  };
+}
+
+function failure(
+  error: unknown,
+  timeoutMs: number,
+  secrets: readonly string[],
+  prefix: string,
+): Pick<CallResult, "status" | "summary" | "diagnosis"> {
+  const diagnosis = diagnose(error);
+  if (diagnosis) {
+    const status = diagnosis.evidence.status === undefined ? "" : `HTTP ${diagnosis.evidence.status}: `;
+    return { status: "fail", summary: `${prefix}${status}${diagnosis.summary}`, diagnosis };
+  }
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === "AbortError" || name === "TimeoutError") {
+    return { status: "fail", summary: `${prefix}No answer within ${timeoutMs} ms (raise it with --timeout MS).` };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: "fail", summary: `${prefix}${redact(message.split("\n")[0] ?? "", secrets)}` };
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** The token audience of the endpoint's cloud; the SDK's default is the public cloud's. */
+function audienceOf(endpoint: string): string | undefined {
+  const host = new URL(endpoint).hostname.toLowerCase();
+  if (host.endsWith(".search.azure.us")) return "https://search.azure.us";
+  if (host.endsWith(".search.azure.cn")) return "https://search.azure.cn";
+  return undefined;
+}

@@ -1,0 +1,107 @@
+import { styleText } from "node:util";
+import type { Diagnosis } from "../diagnosis.js";
+import type { PreflightCheck, PreflightReport, PreflightStatus } from "../preflight/types.js";
+import type { CallResult } from "./call.js";
+
+/** What the command found: the preflight's report and, with credentials, the call's result. */
+export interface DoctorReport extends PreflightReport {
+  /** The real call, present when credentials were given. */
+  call?: CallResult;
+}
+
+const MARKS: Record<PreflightStatus, string> = { pass: "✓", warn: "!", fail: "✗", skip: "-" };
+const MARK_STYLES: Record<PreflightStatus, Parameters<typeof styleText>[0]> = {
+  pass: "green",
+  warn: "yellow",
+  fail: "red",
+  skip: "gray",
+};
+
+/** The width of the check name column. */
+const NAME_WIDTH = 12;
+
+/**
+ * Whether to colour the output: only on a terminal, never with NO_COLOR; FORCE_COLOR turns it on
+ * where NO_COLOR is unset.
+ *
+ * @param isTTY - whether stdout is a terminal.
+ * @param env - the environment.
+ */
+export function wantsColour(isTTY: boolean | undefined, env: Record<string, string | undefined>): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  return isTTY === true;
+}
+
+/**
+ * The report as text in the manner of `flutter doctor`: a line per check, the remediation under each
+ * warning and failure, the call's line, and a closing summary.
+ *
+ * @param report - what the command found.
+ * @param colour - whether to add ANSI colours.
+ * @param heading - the first line, naming the tool, endpoint and runtime.
+ */
+export function renderText(report: DoctorReport, colour: boolean, heading: string): string {
+  const style = (format: Parameters<typeof styleText>[0], text: string): string =>
+    colour ? styleText(format, text, { validateStream: false }) : text;
+  const lines = [style("bold", heading), ""];
+  const explained = new Set<string>();
+  const lineOf = (name: string, status: PreflightStatus, summary: string, diagnosis: Diagnosis | undefined): void => {
+    const cause = diagnosis && (status === "warn" || status === "fail") ? ` ${style("bold", `[${causeLabel(diagnosis)}]`)}` : "";
+    lines.push(`${style(MARK_STYLES[status], MARKS[status])} ${name.padEnd(NAME_WIDTH)}${summary}${cause}`);
+    if (!diagnosis || (status !== "warn" && status !== "fail")) return;
+    // Two checks often fail for one cause (tls and certificate): its steps are worth reading once.
+    if (explained.has(diagnosis.cause)) {
+      lines.push(`    • The steps for ${diagnosis.cause} are above.`);
+      return;
+    }
+    explained.add(diagnosis.cause);
+    for (const step of diagnosis.remediation) lines.push(`    • ${step}`);
+    for (const link of diagnosis.docs) lines.push(`    ${style("dim", "See")} ${link}`);
+  };
+  for (const check of report.checks) lineOf(check.id, check.status, check.summary, check.diagnosis);
+  if (report.call) lineOf("call", report.call.status, report.call.summary, report.call.diagnosis);
+
+  const outcomes: { status: PreflightStatus }[] = [...report.checks, ...(report.call ? [report.call] : [])];
+  const failures = outcomes.filter((o) => o.status === "fail").length;
+  const warnings = outcomes.filter((o) => o.status === "warn").length;
+  const problems = failures + warnings;
+  lines.push("");
+  lines.push(
+    problems === 0
+      ? style(["bold", "green"], "No issues found.")
+      : style(
+          ["bold", failures > 0 ? "red" : "yellow"],
+          `${problems} ${problems === 1 ? "problem" : "problems"}: ${plural(failures, "failure")}, ${plural(warnings, "warning")}.`,
+        ),
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The report as JSON: `{ endpoint, ok, checks, tls, call? }`.
+ *
+ * @param report - what the command found.
+ * @param ok - whether the command succeeds.
+ */
+export function renderJson(report: DoctorReport, ok: boolean): string {
+  const { endpoint, checks, tls, call } = report;
+  return `${JSON.stringify({ endpoint, ok, checks, tls, call }, null, 2)}\n`;
+}
+
+/**
+ * Whether a report passes: no check failed and the call, if made, did not fail.
+ *
+ * @param report - what the command found.
+ */
+export function passes(report: DoctorReport): boolean {
+  return report.ok && !report.checks.some((check: PreflightCheck) => check.status === "fail") && report.call?.status !== "fail";
+}
+
+function causeLabel(diagnosis: Diagnosis): string {
+  return diagnosis.confidence === "inferred" ? `${diagnosis.cause}, likely` : diagnosis.cause;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${count === 1 ? word : `${word}s`}`;
+}

@@ -1,0 +1,340 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { run, type CommandIo } from "../../src/cli/run.js";
+import { selfSigned } from "../support/certs.js";
+import { closedPort, startHttpServer, startTlsServer, type TestServer } from "../support/servers.js";
+import { startStandIn, type StandIn } from "../support/standIn.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ANSI = /\u001b\[/;
+const CHECK_LINE = /^[✓!✗-] (scheme|endpoint|environment|dns|proxy|tcp|tls|certificate)\b/m;
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface JsonReport {
+  endpoint: string;
+  ok: boolean;
+  checks: { id: string; status: string; summary: string; diagnosis?: { cause: string; confidence: string } }[];
+  tls?: { protocol?: string; certificate?: { issuer: string; daysRemaining: number } };
+  call?: { operation: string; credential: string; status: string; summary: string; diagnosis?: { cause: string; confidence: string } };
+}
+
+describe("azure-sdk-doctor command", function () {
+  // Each spawn starts Node with tsx; the machine is shared and slow.
+  this.timeout(120_000);
+
+  let standIn: StandIn;
+  let tmp: string;
+  let caFile: string;
+  const servers: TestServer[] = [];
+
+  before(async () => {
+    standIn = await startStandIn();
+    tmp = mkdtempSync(path.join(os.tmpdir(), "doctor-cli-"));
+    caFile = path.join(tmp, "stand-in-root.pem");
+    writeFileSync(caFile, standIn.ca);
+  });
+  after(async () => {
+    await standIn.close();
+    await Promise.all(servers.map((server) => server.close()));
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** Runs the command from source as a user would, trusting the stand-in's root through NODE_EXTRA_CA_CERTS. */
+  function doctor(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<Outcome> {
+    const childEnv: Record<string, string> = { NODE_EXTRA_CA_CERTS: caFile, ...env };
+    for (const name of ["PATH", "HOME", "TMPDIR", "SYSTEMROOT"]) {
+      const value = process.env[name];
+      if (value !== undefined) childEnv[name] = value;
+    }
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", ...nodeArgs, path.join("src", "cli", "main.ts"), ...args],
+        { cwd: ROOT, env: childEnv, timeout: 100_000 },
+        (error, stdout, stderr) => {
+          const code = error ? (typeof error.code === "number" ? error.code : undefined) : 0;
+          if (code === undefined) reject(error ?? new Error("no exit code"));
+          else resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  function json(outcome: Outcome): JsonReport {
+    return JSON.parse(outcome.stdout) as JsonReport;
+  }
+
+  function assertNoSecret(outcome: Outcome, ...secrets: string[]): void {
+    for (const secret of secrets) {
+      assert.ok(!outcome.stdout.includes(secret), "the secret is not in stdout");
+      assert.ok(!outcome.stderr.includes(secret), "the secret is not in stderr");
+    }
+  }
+
+  async function serve(start: Promise<TestServer>): Promise<TestServer> {
+    const server = await start;
+    servers.push(server);
+    return server;
+  }
+
+  describe("usage", () => {
+    it("--help prints the usage on stdout and exits 0", async () => {
+      const outcome = await doctor(["--help"]);
+      assert.equal(outcome.code, 0);
+      assert.match(outcome.stdout, /^Usage: azure-sdk-doctor <endpoint>/);
+      assert.equal(outcome.stderr, "");
+    });
+
+    it("--version prints the package's version", async () => {
+      const { version } = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
+      const outcome = await doctor(["--version"]);
+      assert.equal(outcome.code, 0);
+      assert.equal(outcome.stdout, `${version}\n`);
+    });
+
+    const KEY_TYPED = "typed-on-the-command-line-0123456789";
+    const usageCases: { name: string; args: string[]; env?: Record<string, string>; says: RegExp }[] = [
+      { name: "no endpoint", args: [], says: /missing the endpoint/ },
+      { name: "a key as a second argument", args: ["https://localhost:1", KEY_TYPED], says: /expected one endpoint/ },
+      { name: "--api-key VALUE", args: ["https://localhost:1", "--api-key", KEY_TYPED], says: /--api-key-env VAR/ },
+      { name: "--api-key=VALUE", args: ["https://localhost:1", `--api-key=${KEY_TYPED}`], says: /--api-key-env VAR/ },
+      { name: "a key given as --api-key-env", args: ["https://localhost:1", "--api-key-env", `${KEY_TYPED}!`], says: /name of an environment variable/ },
+      { name: "--api-key-env with --entra", args: ["https://localhost:1", "--api-key-env", "K", "--entra"], env: { K: "x".repeat(20) }, says: /exclude each other/ },
+      { name: "a timeout that is not a number", args: ["https://localhost:1", "--timeout", "soon"], says: /--timeout takes a whole number/ },
+      { name: "an endpoint that is not a URL", args: ["mysvc.search.windows.net"], says: /not a URL/ },
+      { name: "an unsupported scheme", args: ["ftp://localhost/"], says: /scheme ftp: is not supported/ },
+      { name: "an unset key variable", args: ["https://localhost:1", "--api-key-env", "DOCTOR_TEST_UNSET"], says: /not set or is empty/ },
+      { name: "an empty key variable", args: ["https://localhost:1", "--api-key-env", "DOCTOR_TEST_EMPTY"], env: { DOCTOR_TEST_EMPTY: "" }, says: /not set or is empty/ },
+    ];
+    for (const c of usageCases) {
+      it(`${c.name}: exit 2, usage on stderr, nothing on stdout`, async () => {
+        const outcome = await doctor(c.args, c.env);
+        assert.equal(outcome.code, 2);
+        assert.equal(outcome.stdout, "");
+        assert.match(outcome.stderr, c.says);
+        assert.match(outcome.stderr, /Usage: azure-sdk-doctor <endpoint>/);
+        assertNoSecret(outcome, KEY_TYPED);
+      });
+    }
+  });
+
+  describe("a healthy service", () => {
+    it("admin key and --index: a line per check, the call's line, exit 0, no colour when piped", async () => {
+      const outcome = await doctor([standIn.endpoint, "--index", "hotels", "--api-key-env", "SEARCH_KEY"], {
+        SEARCH_KEY: standIn.adminKey,
+      });
+      assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
+      for (const id of ["scheme", "dns", "tcp", "tls", "certificate"]) {
+        assert.match(outcome.stdout, new RegExp(`^[✓!-] ${id}\\b`, "m"), `a line for ${id}`);
+      }
+      assert.match(outcome.stdout, /^✓ call +Admin key accepted: .*index hotels holds 42 documents\./m);
+      assert.match(outcome.stdout, /\n(No issues found\.|\d+ problems?: 0 failures, \d+ warnings?\.)\n$/);
+      assert.doesNotMatch(outcome.stdout, ANSI);
+      assertNoSecret(outcome, standIn.adminKey);
+    });
+
+    it("--json prints only the report, which parses and has the fields", async () => {
+      const outcome = await doctor([standIn.endpoint, "--json", "--api-key-env", "SEARCH_KEY"], { SEARCH_KEY: standIn.adminKey });
+      assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
+      const report = json(outcome);
+      assert.equal(report.endpoint, standIn.endpoint);
+      assert.equal(report.ok, true);
+      assert.ok(report.checks.some((check) => check.id === "tls" && check.status === "pass"));
+      assert.match(report.tls?.protocol ?? "", /^TLSv1\.[23]$/);
+      assert.equal(report.tls?.certificate?.issuer.includes("Stand-in Test Root"), true);
+      assert.equal(report.call?.operation, "serviceStatistics");
+      assert.equal(report.call?.credential, "apiKey");
+      assert.equal(report.call?.status, "pass");
+      assertNoSecret(outcome, standIn.adminKey);
+    });
+
+    it("without credentials: only the preflight, no call", async () => {
+      const before = standIn.server.requests.length;
+      const outcome = await doctor([standIn.endpoint, "--json"]);
+      assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
+      assert.equal(json(outcome).call, undefined);
+      assert.equal(standIn.server.requests.length, before, "no HTTP request was made");
+    });
+
+    it("colour only when asked: FORCE_COLOR adds it, NO_COLOR wins over it", async () => {
+      const forced = await doctor([standIn.endpoint], { FORCE_COLOR: "1" });
+      assert.match(forced.stdout, ANSI, "the test can see colour");
+      const refused = await doctor([standIn.endpoint], { FORCE_COLOR: "1", NO_COLOR: "1" });
+      assert.doesNotMatch(refused.stdout, ANSI);
+      assert.match(refused.stdout, CHECK_LINE);
+    });
+  });
+
+  describe("api-keys: a query key told from an invalid one", () => {
+    it("a query key with --index: a warning naming queryKeyForAdminOperation, exact, exit 0", async () => {
+      const outcome = await doctor([standIn.endpoint, "--index", "hotels", "--api-key-env", "SEARCH_KEY", "--json"], {
+        SEARCH_KEY: standIn.queryKey,
+      });
+      assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
+      const call = json(outcome).call;
+      assert.equal(call?.status, "warn");
+      assert.equal(call?.diagnosis?.cause, "queryKeyForAdminOperation");
+      assert.equal(call?.diagnosis?.confidence, "exact");
+      assert.match(call?.summary ?? "", /query key.*42 documents/);
+      assertNoSecret(outcome, standIn.queryKey);
+
+      const text = await doctor([standIn.endpoint, "--index", "hotels", "--api-key-env", "SEARCH_KEY"], { SEARCH_KEY: standIn.queryKey });
+      assert.match(text.stdout, /^! call +.*\[queryKeyForAdminOperation\]$/m);
+      assert.match(text.stdout, /^ {4}• Use an admin key/m);
+      assertNoSecret(text, standIn.queryKey);
+    });
+
+    it("a query key without --index: the 403 stays ambiguous, says --index would tell, exit 1", async () => {
+      const outcome = await doctor([standIn.endpoint, "--api-key-env", "SEARCH_KEY", "--json"], { SEARCH_KEY: standIn.queryKey });
+      assert.equal(outcome.code, 1);
+      const call = json(outcome).call;
+      assert.equal(call?.status, "fail");
+      assert.equal(call?.diagnosis?.cause, "queryKeyForAdminOperation");
+      assert.equal(call?.diagnosis?.confidence, "inferred");
+      assert.match(call?.summary ?? "", /--index NAME/);
+    });
+
+    it("a wrong key with --index: invalidApiKey, still inferred, the firewall named, exit 1", async () => {
+      const wrongKey = "wrong-key-7d1e0c55a9b24f0e8d3c";
+      const outcome = await doctor([standIn.endpoint, "--index", "hotels", "--api-key-env", "SEARCH_KEY"], { SEARCH_KEY: wrongKey });
+      assert.equal(outcome.code, 1);
+      assert.match(outcome.stdout, /^✗ call +.*firewall.*\[invalidApiKey, likely\]$/m);
+      assert.match(outcome.stdout, /^ {4}• .*Networking/m);
+      assert.match(outcome.stdout, /\n1 problem: 1 failure|\n\d+ problems: 1 failure/);
+      assertNoSecret(outcome, wrongKey);
+
+      const asJson = json(await doctor([standIn.endpoint, "--index", "hotels", "--api-key-env", "SEARCH_KEY", "--json"], { SEARCH_KEY: wrongKey }));
+      assert.equal(asJson.ok, false);
+      assert.equal(asJson.call?.diagnosis?.cause, "invalidApiKey");
+      assert.equal(asJson.call?.diagnosis?.confidence, "inferred");
+    });
+
+    it("an admin key and a missing index: indexNotFound, exit 1", async () => {
+      const outcome = await doctor([standIn.endpoint, "--index", "missing-index", "--api-key-env", "SEARCH_KEY", "--json"], {
+        SEARCH_KEY: standIn.adminKey,
+      });
+      assert.equal(outcome.code, 1);
+      assert.equal(json(outcome).call?.diagnosis?.cause, "indexNotFound");
+    });
+
+    it("a key the service echoes back is not printed", async () => {
+      const echoedKey = "echoed-key-5b0c1f9e2a7d4c3b";
+      const leaf = standIn.authority.issue({ hosts: ["localhost", "127.0.0.1"] });
+      const echo = await serve(
+        startTlsServer({
+          cert: leaf.fullChain,
+          key: leaf.key,
+          handler: (req, res) => {
+            res.writeHead(400, { "content-type": "application/json", "request-id": "echo" });
+            res.end(JSON.stringify({ error: { code: "", message: `Bad key ${String(req.headers["api-key"])} for ${req.url}` } }));
+          },
+        }),
+      );
+      const endpoint = `https://localhost:${echo.port}`;
+      for (const format of [[], ["--json"]]) {
+        const outcome = await doctor([endpoint, "--api-key-env", "SEARCH_KEY", ...format], { SEARCH_KEY: echoedKey });
+        assert.equal(outcome.code, 1);
+        assert.ok(echo.requests.some((request) => request.headers["api-key"] === echoedKey), "the key was sent and echoed");
+        assertNoSecret(outcome, echoedKey);
+      }
+    });
+  });
+
+  describe("failing endpoints: the call is not made", () => {
+    it("self-signed certificate: tls fails with its cause and remediation, the key never reaches the server", async () => {
+      const server = await serve(startTlsServer(selfSigned()));
+      const key = "self-signed-key-3e9f7a1c";
+      const outcome = await doctor([`https://localhost:${server.port}`, "--api-key-env", "SEARCH_KEY"], { SEARCH_KEY: key });
+      assert.equal(outcome.code, 1);
+      assert.match(outcome.stdout, /^✗ (tls|certificate) +.*\[tlsUntrustedCertificate\]$/m);
+      assert.match(outcome.stdout, /^ {4}• /m);
+      assert.match(outcome.stdout, /^ {4}See https:\/\//m);
+      assert.match(outcome.stdout, /^- call +Not made/m);
+      assert.equal(server.requests.length, 0, "no request reached the server");
+      assertNoSecret(outcome, key);
+    });
+
+    it("closed port: tcp fails, exit 1, the JSON says the call was skipped", async () => {
+      const port = await closedPort();
+      const outcome = await doctor([`https://localhost:${port}`, "--api-key-env", "SEARCH_KEY", "--json"], { SEARCH_KEY: "closed-port-key-0000" });
+      assert.equal(outcome.code, 1);
+      const report = json(outcome);
+      assert.equal(report.ok, false);
+      const tcp = report.checks.find((check) => check.id === "tcp");
+      assert.equal(tcp?.status, "fail");
+      assert.equal(tcp?.diagnosis?.cause, "connectionRefused");
+      assert.equal(report.call?.status, "skip");
+    });
+
+    it("plain http://: the scheme is flagged httpNotHttps, exit 1, the key is not sent", async () => {
+      const server = await serve(startHttpServer());
+      const key = "plain-http-key-6c2d8e4f";
+      const outcome = await doctor([`http://localhost:${server.port}`, "--api-key-env", "SEARCH_KEY", "--json"], { SEARCH_KEY: key });
+      assert.equal(outcome.code, 1);
+      const scheme = json(outcome).checks.find((check) => check.id === "scheme");
+      assert.notEqual(scheme?.status, "pass");
+      assert.equal(scheme?.diagnosis?.cause, "httpNotHttps");
+      assert.equal(server.requests.filter((request) => request.headers["api-key"] !== undefined).length, 0);
+      assertNoSecret(outcome, key);
+    });
+
+    it("--entra against a failing endpoint: skipped before any credential is made", async () => {
+      const port = await closedPort();
+      const outcome = await doctor([`https://localhost:${port}`, "--entra", "--json"]);
+      assert.equal(outcome.code, 1);
+      assert.equal(json(outcome).call?.credential, "entra");
+      assert.equal(json(outcome).call?.status, "skip");
+    });
+
+    it("--entra without @azure/identity installed: the call fails saying how to install it", async () => {
+      const hideIdentity = `data:text/javascript,${encodeURIComponent(
+        'import { registerHooks } from "node:module";' +
+          "registerHooks({ resolve(specifier, context, next) {" +
+          ' if (specifier === "@azure/identity") { const e = new Error("Cannot find package \'@azure/identity\'"); e.code = "ERR_MODULE_NOT_FOUND"; throw e; }' +
+          " return next(specifier, context); } });",
+      )}`;
+      const outcome = await doctor([standIn.endpoint, "--entra", "--json"], {}, ["--import", hideIdentity]);
+      assert.equal(outcome.code, 1, outcome.stdout + outcome.stderr);
+      const call = json(outcome).call;
+      assert.equal(call?.status, "fail");
+      assert.match(call?.summary ?? "", /npm install @azure\/identity/);
+    });
+  });
+
+  describe("in process: run(argv, io)", () => {
+    function io(isTTY: boolean, env: Record<string, string> = {}): CommandIo & { out: () => string } {
+      let out = "";
+      return {
+        stdout: { isTTY, write: (text: string) => (out += text) },
+        stderr: { isTTY, write: () => true },
+        env,
+        out: () => out,
+      };
+    }
+
+    it("colours a terminal, not with NO_COLOR", async () => {
+      const terminal = io(true);
+      await run([standIn.endpoint], terminal);
+      assert.match(terminal.out(), ANSI);
+      const noColour = io(true, { NO_COLOR: "1" });
+      await run([standIn.endpoint], noColour);
+      assert.doesNotMatch(noColour.out(), ANSI);
+      assert.match(noColour.out(), CHECK_LINE);
+    });
+
+    it("returns the exit status instead of exiting", async () => {
+      assert.equal(await run([], io(false)), 2);
+      const ok = io(false, { SEARCH_KEY: standIn.adminKey });
+      assert.equal(await run([standIn.endpoint, "--api-key-env", "SEARCH_KEY"], ok), 0, ok.out());
+    });
+  });
+});
