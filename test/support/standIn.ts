@@ -127,7 +127,9 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, access: Acc
     if (scenario) return send(scenario.status, scenario.body ?? "", scenario.headers, scenario.foreign);
 
     if (path === "/servicestats") {
-      return send(200, JSON.stringify({ counters: { documentCount: { usage: 42 }, indexesCount: { usage: 1, quota: 15 } }, limits: {} }));
+      // Every counter the service reports: the SDK's deserializer reads each one.
+      const counters = { aliasesCount: { usage: 0 }, documentCount: { usage: 42 }, indexesCount: { usage: 1, quota: 15 }, indexersCount: { usage: 0 }, dataSourcesCount: { usage: 0 }, storageSize: { usage: 0 }, synonymMaps: { usage: 0 }, skillsetCount: { usage: 0 }, vectorIndexSize: { usage: 0 } };
+      return send(200, JSON.stringify({ counters, limits: {} }));
     }
     if (indexName === undefined) return send(404, envelope(`No resource at ${path}.`));
     if (path.endsWith("/docs/$count")) return send(200, "42", { "content-type": "text/plain; charset=utf-8" });
