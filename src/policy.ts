@@ -11,7 +11,7 @@ import { enrichError } from "./enrich.js";
 import { logDiagnosis, logger } from "./log.js";
 import { createPreflightGate } from "./preflight/gate.js";
 import type { PreflightOptions, PreflightReport } from "./preflight/types.js";
-import { secretsOf } from "./redact.js";
+import { redact, secretsOf } from "./redact.js";
 import { signalsFromResponse, signalsFromThrown } from "./signals.js";
 
 /** The name of the policy made by {@link diagnosisPolicy}. */
@@ -105,7 +105,7 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
         request,
         response,
       });
-      error.details = parseBody(response.bodyAsText);
+      error.details = parseBody(response.bodyAsText, secretsOf(request));
       throw report(error, request, classify(signals, rules));
     },
   };
@@ -175,10 +175,11 @@ function isAbort(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "AbortError";
 }
 
-function parseBody(text: string | null | undefined): unknown {
+/** The parsed error body, redacted: `details` shows in `util.inspect` and `JSON.stringify` of the error. */
+function parseBody(text: string | null | undefined, secrets: readonly string[]): unknown {
   if (!text || text.length > DETAILS_LIMIT) return undefined;
   try {
-    return JSON.parse(text);
+    return JSON.parse(redact(text, secrets));
   } catch {
     return undefined;
   }
