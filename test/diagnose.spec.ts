@@ -1,0 +1,278 @@
+import assert from "node:assert/strict";
+import net from "node:net";
+import tls from "node:tls";
+import { RestError, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { ChainedTokenCredential, EnvironmentCredential } from "@azure/identity";
+import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/search-documents";
+import nock from "nock";
+import { catalog, diagnose, type Diagnosis } from "../src/index.js";
+import { selfSigned } from "./support/certs.js";
+import { failure } from "./support/clients.js";
+import { closedPort, startResetServer, startTlsServer, type TestServer } from "./support/servers.js";
+
+const ENDPOINT = "https://contoso-search.search.windows.net";
+const API_KEY = "diagnose-secret-key-1a9c3f";
+const credential = new AzureKeyCredential(API_KEY);
+/** The SDK as users have it before adding the policy. */
+const plainSearch = () => new SearchClient(ENDPOINT, "hotels", credential, { retryOptions: { maxRetries: 0 } });
+const plainIndexes = () => new SearchIndexClient(ENDPOINT, credential, { retryOptions: { maxRetries: 0 } });
+
+const CAUSES = new Set(catalog.map((rule) => rule.cause));
+
+/** A diagnosis is either absent or complete and built from the catalog. */
+function assertWellFormed(diagnosis: Diagnosis | undefined): void {
+  if (diagnosis === undefined) return;
+  assert.ok(CAUSES.has(diagnosis.cause), diagnosis.cause);
+  assert.ok(diagnosis.docs.length > 0 && diagnosis.remediation.length > 0);
+  assert.doesNotThrow(() => JSON.stringify(diagnosis));
+}
+
+/** Errors Node.js itself raises for a socket, from a real loopback connection. */
+function socketError(connect: () => net.Socket): Promise<Error> {
+  return new Promise((resolve) => {
+    const socket = connect();
+    socket.on("error", resolve);
+    socket.on("connect", () => socket.write("GET / HTTP/1.1\r\n\r\n"));
+  });
+}
+
+describe("diagnose(): values thrown without the policy", () => {
+  const servers: TestServer[] = [];
+
+  before(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  });
+  after(async () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await Promise.all(servers.map((server) => server.close()));
+  });
+  afterEach(() => nock.cleanAll());
+
+  it("the SDK's RestError for a JSON error body", async () => {
+    nock(ENDPOINT)
+      .get(/.*/)
+      .reply(404, JSON.stringify({ error: { code: "", message: "The index 'hotel' for service 'contoso-search' was not found." } }), {
+        "content-type": "application/json",
+      });
+    const error = await failure(() => plainSearch().getDocumentsCount());
+    const diagnosis = diagnose(error);
+    assert.equal(diagnosis?.cause, "indexNotFound");
+    assert.equal(diagnosis?.evidence.status, 404);
+    assert.equal(diagnosis?.evidence.operation, "documentRead");
+    assert.equal(diagnosis?.evidence.credential, "apiKey");
+    assert.ok(!JSON.stringify(diagnosis).includes(API_KEY));
+  });
+
+  it("the SDK's RestError for a customer-managed key text", async () => {
+    nock(ENDPOINT)
+      .put(/.*/)
+      .reply(400, JSON.stringify({ error: { code: "", message: "The provided application secret is invalid." } }), {
+        "content-type": "application/json",
+      });
+    const error = await failure(() => plainIndexes().createOrUpdateIndex({ name: "hotels", fields: [{ name: "id", type: "Edm.String", key: true }] }));
+    assert.equal(diagnose(error)?.cause, "applicationSecretInvalid");
+  });
+
+  it("the 13.0.0 TypeError for an empty-bodied error -> emptyErrorResponse", async () => {
+    nock(ENDPOINT).get(/.*/).reply(403, "");
+    const error = await failure(() => plainSearch().getDocumentsCount());
+    assert.ok(error instanceof TypeError);
+    const diagnosis = diagnose(error);
+    assert.equal(diagnosis?.cause, "emptyErrorResponse");
+    assert.equal(diagnosis?.confidence, "inferred");
+    assert.match(diagnosis?.remediation[0] ?? "", /diagnosisPolicy/);
+  });
+
+  it('"Pagination failed with unexpected statusCode 403" from listIndexes', async () => {
+    nock(ENDPOINT).get(/.*/).reply(403, "");
+    const error = await failure(async () => {
+      for await (const index of plainIndexes().listIndexes()) void index;
+    });
+    assert.match((error as Error).message, /^Pagination failed with unexpected statusCode 403/);
+    const diagnosis = diagnose(error);
+    assert.equal(diagnosis?.cause, "queryKeyForAdminOperation");
+    assert.equal(diagnosis?.evidence.status, 403);
+    assert.ok(diagnosis?.alternatives.includes("invalidApiKey"));
+  });
+
+  it("the SDK's RestError for a transport failure", async () => {
+    const client = new SearchClient(`https://localhost:${await closedPort()}`, "hotels", credential, { retryOptions: { maxRetries: 0 } });
+    const error = await failure(() => client.getDocumentsCount());
+    assert.equal(diagnose(error)?.cause, "connectionRefused");
+  });
+
+  it("Node.js socket errors: refused, reset, untrusted certificate", async () => {
+    const port = await closedPort();
+    assert.equal(diagnose(await socketError(() => net.connect(port, "127.0.0.1")))?.cause, "connectionRefused");
+
+    const reset = await startResetServer();
+    servers.push(reset);
+    assert.equal(diagnose(await socketError(() => net.connect(reset.port, "127.0.0.1")))?.cause, "connectionReset");
+
+    const selfSignedServer = await startTlsServer(selfSigned());
+    servers.push(selfSignedServer);
+    const tlsError = await socketError(() => tls.connect({ port: selfSignedServer.port, host: "127.0.0.1", servername: "localhost" }));
+    assert.equal((tlsError as NodeJS.ErrnoException).code, "DEPTH_ZERO_SELF_SIGNED_CERT");
+    assert.equal(diagnose(tlsError)?.cause, "tlsUntrustedCertificate");
+  });
+
+  it("fetch()'s TypeError, through its cause", async () => {
+    const port = await closedPort();
+    const error = await failure(() => fetch(`http://127.0.0.1:${port}/`));
+    assert.equal((error as Error).message, "fetch failed");
+    assert.equal(diagnose(error)?.cause, "connectionRefused");
+  });
+
+  it("@azure/identity errors", async () => {
+    const saved = Object.entries(process.env).filter(([name]) => name.startsWith("AZURE_"));
+    for (const [name] of saved) delete process.env[name];
+    try {
+      const unavailable = await failure(() => new EnvironmentCredential().getToken("https://search.azure.com/.default"));
+      assert.equal(diagnose(unavailable)?.cause, "credentialUnavailable");
+      const aggregate = await failure(() =>
+        new ChainedTokenCredential(new EnvironmentCredential()).getToken("https://search.azure.com/.default"),
+      );
+      assert.equal((aggregate as Error).name, "AggregateAuthenticationError");
+      assert.equal(diagnose(aggregate)?.cause, "credentialUnavailable");
+    } finally {
+      Object.assign(process.env, Object.fromEntries(saved));
+    }
+  });
+
+  it("gives the same diagnosis for the same value, and leaves the value as it was", async () => {
+    nock(ENDPOINT).get(/.*/).reply(403, "");
+    const error = (await failure(() => plainSearch().getDocumentsCount())) as Error;
+    const message = error.message;
+    assert.deepEqual(diagnose(error), diagnose(error));
+    assert.equal(error.message, message);
+    assert.ok(!Object.prototype.hasOwnProperty.call(error, "diagnosis"));
+  });
+});
+
+describe("diagnose(): never throws, whatever it is given", () => {
+  const circular: Record<string, unknown> = { message: "socket hang up", code: "ECONNRESET" };
+  circular.self = circular;
+  circular.cause = circular;
+  circular.request = circular;
+  circular.response = circular;
+
+  const throwingGetters = Object.defineProperties(
+    {},
+    Object.fromEntries(
+      ["message", "name", "code", "statusCode", "request", "response", "details", "cause", "stack", "diagnosis"].map((key) => [
+        key,
+        {
+          get() {
+            throw new Error(`getter ${key}`);
+          },
+          enumerable: true,
+        },
+      ]),
+    ),
+  );
+
+  const hostileProxy = new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error("get");
+      },
+      has: () => {
+        throw new Error("has");
+      },
+      ownKeys: () => {
+        throw new Error("ownKeys");
+      },
+      getPrototypeOf: () => {
+        throw new Error("getPrototypeOf");
+      },
+      getOwnPropertyDescriptor: () => {
+        throw new Error("getOwnPropertyDescriptor");
+      },
+    },
+  );
+
+  const revoked = Proxy.revocable({}, {});
+  revoked.revoke();
+
+  const restErrorWithHostileRequest = Object.defineProperties(new RestError("Unexpected status code: 403", { statusCode: 403 }), {
+    request: { value: hostileProxy },
+    response: { value: hostileProxy },
+  });
+
+  const requestWithBadUrl = createPipelineRequest({ url: "https://contoso-search.search.windows.net/indexes" });
+  Object.defineProperty(requestWithBadUrl, "url", {
+    get() {
+      throw new Error("url");
+    },
+  });
+
+  const values: [string, unknown][] = [
+    ["undefined", undefined],
+    ["null", null],
+    ["an empty string", ""],
+    ["a string", "something went wrong"],
+    ["a string naming a Node code", "getaddrinfo ENOTFOUND contoso-search.search.windows.net"],
+    ["a number", 42],
+    ["NaN", Number.NaN],
+    ["a bigint", 10n],
+    ["a boolean", false],
+    ["a symbol", Symbol("boom")],
+    ["a function", () => undefined],
+    ["an empty object", {}],
+    ["an array", [1, "two", { message: 3 }]],
+    ["an object without prototype", Object.create(null)],
+    ["a circular object", circular],
+    ["an object whose getters throw", throwingGetters],
+    ["a Proxy whose every trap throws", hostileProxy],
+    ["a revoked Proxy", revoked.proxy],
+    ["a frozen error", Object.freeze(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }))],
+    ["an error with a non-string message and code", Object.assign(new Error(), { message: { toString: () => { throw new Error("x"); } }, code: 7 })],
+    ["an error with a 10 MB message", new Error("x".repeat(10 * 1024 * 1024))],
+    ["a RestError with a hostile request and response", restErrorWithHostileRequest],
+    ["a RestError whose request URL getter throws", new RestError("boom", { statusCode: 500, request: requestWithBadUrl })],
+    ["a response-like object with junk headers", { response: { status: 403, headers: { get: () => { throw new Error("h"); } } }, request: { url: 5, method: {}, headers: createHttpHeaders() } }],
+  ];
+
+  for (const [name, value] of values) {
+    it(name, () => {
+      let diagnosis: Diagnosis | undefined;
+      assert.doesNotThrow(() => {
+        diagnosis = diagnose(value);
+      });
+      assertWellFormed(diagnosis);
+    });
+  }
+
+  it("what can be read of a hostile value is still used", () => {
+    assert.equal(diagnose(circular)?.cause, "connectionReset");
+    assert.equal(diagnose(restErrorWithHostileRequest)?.evidence.status, 403);
+    assert.equal(diagnose(restErrorWithHostileRequest)?.cause, "ipFirewallBlocked");
+  });
+
+  it("a frozen Node error is still diagnosed", () => {
+    const frozen = Object.freeze(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }));
+    assert.equal(diagnose(frozen)?.cause, "connectionRefused");
+  });
+
+  it("a custom rule that throws is skipped by diagnose() too", () => {
+    const diagnosis = diagnose(Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" }), {
+      rules: [
+        {
+          cause: "broken",
+          category: "network",
+          signal: "",
+          summary: "",
+          remediation: [],
+          docs: [],
+          match: () => {
+            throw new Error("bug");
+          },
+        },
+      ],
+    });
+    assert.equal(diagnosis?.cause, "dnsNotFound");
+  });
+});
