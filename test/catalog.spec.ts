@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { catalog, type DiagnosisCategory } from "../src/index.js";
+import { classify, type FailureSignals } from "../src/diagnosis.js";
+
+/** Every cause id issue 2 names: a contract with users who match on them. */
+const ISSUE_CAUSES = [
+  "invalidApiKey",
+  "queryKeyForAdminOperation",
+  "httpNotHttps",
+  "keyVaultAccessDenied",
+  "keyVaultUriUnresolved",
+  "keyVaultKeyNotFound",
+  "managedIdentityNotDefined",
+  "applicationIdInvalid",
+  "applicationSecretInvalid",
+  "encryptionKeyRevoked",
+  "tlsVersionUnsupported",
+  "tlsUntrustedCertificate",
+  "tlsCertificateExpired",
+  "tlsCertificateNotYetValid",
+  "tlsHostnameMismatch",
+  "endpointNotTls",
+  "connectionRefused",
+  "connectionReset",
+  "dnsNotFound",
+  "dnsTemporaryFailure",
+  "connectTimeout",
+  "proxyAuthenticationRequired",
+  "missingRoleAssignment",
+  "rbacNotEnabled",
+  "credentialUnavailable",
+  "indexNotFound",
+  "semanticQuotaExceeded",
+  "semanticNotEnabled",
+  "requestTooLarge",
+  "quotaExceeded",
+  "throttled",
+  "preconditionFailed",
+  "invalidApiVersion",
+  "gatewayError",
+];
+
+const CATEGORIES: readonly DiagnosisCategory[] = [
+  "authentication",
+  "authorization",
+  "tls",
+  "network",
+  "configuration",
+  "encryptionKey",
+  "quota",
+  "throttling",
+  "request",
+  "service",
+  "gateway",
+  "sdk",
+];
+
+/** A full sentence: a capital (or a quoted command) first, a full stop last. */
+const SENTENCE = /^[A-Z`@].*[.]$/s;
+
+describe("catalog", () => {
+  it("has a unique, camelCase cause id per entry", () => {
+    const ids = catalog.map((rule) => rule.cause);
+    assert.equal(new Set(ids).size, ids.length, `duplicates: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(", ")}`);
+    for (const id of ids) assert.match(id, /^[a-z][A-Za-z0-9]+$/);
+  });
+
+  it("holds every cause id named in issue 2", () => {
+    const ids = new Set(catalog.map((rule) => rule.cause));
+    assert.deepEqual(ISSUE_CAUSES.filter((id) => !ids.has(id)), []);
+  });
+
+  it("cannot be changed by a user", () => {
+    assert.ok(Object.isFrozen(catalog));
+    assert.throws(() => (catalog as unknown[]).push({}));
+  });
+
+  for (const rule of catalog) {
+    describe(rule.cause, () => {
+      it("has a known category and a signal", () => {
+        assert.ok(CATEGORIES.includes(rule.category), rule.category);
+        assert.ok(rule.signal.trim().length > 0);
+      });
+
+      it("has a one-sentence summary", () => {
+        assert.match(rule.summary, SENTENCE);
+        assert.doesNotMatch(rule.summary.slice(0, -1), /[.!?]\s+[A-Z]/, "one sentence");
+      });
+
+      it("has remediation steps that are full sentences", () => {
+        assert.ok(rule.remediation.length > 0);
+        for (const step of rule.remediation) assert.match(step, SENTENCE);
+      });
+
+      it("has at least one https documentation link", () => {
+        assert.ok(rule.docs.length > 0);
+        for (const link of rule.docs) {
+          const url = new URL(link);
+          assert.equal(url.protocol, "https:", link);
+        }
+      });
+
+      it("never recommends turning certificate checks off", () => {
+        for (const step of rule.remediation) {
+          if (step.includes("NODE_TLS_REJECT_UNAUTHORIZED=0")) assert.match(step, /^Do not /);
+        }
+      });
+    });
+  }
+
+  it("explains nothing from empty signals", () => {
+    const empty: FailureSignals = { message: "", body: "", fromAzure: false, bearerChallenge: false };
+    assert.equal(classify(empty), undefined);
+  });
+
+  it("tells TLS-inspecting proxies and the running Node's trust-store fix for untrusted certificates", () => {
+    const rule = catalog.find((r) => r.cause === "tlsUntrustedCertificate");
+    assert.match(rule?.summary ?? "", /TLS-inspecting proxy/);
+    const steps = rule?.remediation.join("\n") ?? "";
+    assert.match(steps, /NODE_EXTRA_CA_CERTS/);
+    const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    if (major > 24 || (major === 24 && minor >= 6)) assert.match(steps, /NODE_USE_SYSTEM_CA=1/);
+  });
+
+  it("walks the user through an inferred empty 403", () => {
+    for (const cause of ["invalidApiKey", "queryKeyForAdminOperation", "ipFirewallBlocked"]) {
+      const rule = catalog.find((r) => r.cause === cause);
+      assert.equal(rule?.confidence, "inferred", cause);
+      assert.ok((rule?.remediation.length ?? 0) >= 2, cause);
+    }
+  });
+});
