@@ -1,11 +1,13 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
 import type { PreflightOptions, PreflightReport } from "./types.js";
+import { abortError } from "./limits.js";
 import { preflight } from "./preflight.js";
 
 /**
  * Runs the preflight once per origin before the first request to it. Racing first requests share
  * one run; a passing report is kept for the life of the policy, a failing one is dropped so that a
- * fixed network recovers without a restart.
+ * fixed network recovers without a restart. Unless the options say otherwise, the run trusts the
+ * roots the client trusts (its `tlsSettings` or agent `ca`) and goes through the proxy the SDK chose.
  *
  * @param options - the preflight's options.
  * @returns a function that resolves to the report for the request's origin (a kept passing one, or
@@ -26,7 +28,7 @@ export function createPreflightGate(
     let run = runs.get(origin);
     if (!run) {
       // Shared by racing requests, so no single caller's abort signal may end it: the timeouts bound it.
-      run = preflight(origin, options);
+      run = preflight(origin, { ...clientOptions(request), ...options, abortSignal: undefined });
       runs.set(origin, run);
       run.then(
         (report) => {
@@ -36,8 +38,43 @@ export function createPreflightGate(
         () => runs.delete(origin),
       );
     }
-    return run;
+    return request.abortSignal ? untilAborted(run, request.abortSignal) : run;
   };
+}
+
+/** The trust and proxy the client's own connection will use, read from what the SDK set on the request. */
+function clientOptions(request: PipelineRequest): PreflightOptions {
+  const agent = request.agent as { options?: { ca?: unknown }; proxy?: unknown } | undefined;
+  const found: PreflightOptions = {};
+  const ca = pems(request.tlsSettings?.ca ?? agent?.options?.ca);
+  if (ca) found.ca = ca;
+  // The SDK's proxyPolicy has already put its proxy agent (holding the proxy URL) on the request.
+  if (agent?.proxy instanceof URL) {
+    const proxy = agent.proxy;
+    found.proxyOptions = {
+      host: `${proxy.protocol}//${proxy.hostname}`,
+      port: Number(proxy.port) || (proxy.protocol === "https:" ? 443 : 80),
+      username: proxy.username ? decodeURIComponent(proxy.username) : undefined,
+      password: proxy.password ? decodeURIComponent(proxy.password) : undefined,
+    };
+  }
+  return found;
+}
+
+function pems(value: unknown): string[] | undefined {
+  const list = (Array.isArray(value) ? value : [value]).filter(
+    (item): item is string | Buffer => typeof item === "string" || Buffer.isBuffer(item),
+  );
+  return list.length > 0 ? list.map(String) : undefined;
+}
+
+function untilAborted<T>(run: Promise<T>, signal: NonNullable<PipelineRequest["abortSignal"]>): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    run.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 function originOf(url: string): string | undefined {

@@ -163,7 +163,7 @@ export function handshake(
         socket.destroy();
       };
       signal.addEventListener("abort", close, { once: true });
-      secure.once("error", (error) => {
+      secure.on("error", (error) => {
         close();
         reject(error);
       });
@@ -174,7 +174,11 @@ export function handshake(
           peer: secure.getPeerCertificate(true),
           authorizationError: secure.authorized ? undefined : String(secure.authorizationError),
         };
-        close();
+        // A graceful close lets the last handshake message and close_notify reach the server, which
+        // then sees a completed handshake rather than a reset; the timer bounds a server that lingers.
+        secure.end();
+        setTimeout(close, limits.timeoutMs).unref();
+        secure.once("close", close);
         resolve(result);
       });
     }),

@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import util from "node:util";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
+import { diagnose, diagnosisPolicy, type PreflightReport } from "../../src/index.js";
+import { createAuthority, type Authority } from "../support/certs.js";
+import { failure, searchClient } from "../support/clients.js";
+import {
+  startConnectProxy,
+  startObservedTlsServer,
+  trustInProcess,
+  type TestServer,
+} from "../support/servers.js";
+
+const API_KEY = "preflight-policy-secret-4d1c8e";
+
+describe("diagnosisPolicy({ preflight }): the gate before the first request", () => {
+  let ca: Authority;
+  let untrust: () => void;
+  const servers: TestServer[] = [];
+
+  before(() => {
+    ca = createAuthority("Gate Test Root");
+    untrust = trustInProcess(ca.cert);
+  });
+  after(async () => {
+    untrust();
+    await Promise.all(servers.map((s) => s.close()));
+  });
+
+  async function keep<T extends TestServer>(server: Promise<T>): Promise<T> {
+    servers.push(await server);
+    return server;
+  }
+
+  it("runs one preflight handshake for 30 racing first requests, and none for a later request", async () => {
+    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const client = searchClient({ endpoint: `https://localhost:${server.port}`, apiKey: API_KEY, policy: { preflight: true } });
+
+    const counts = await Promise.all(Array.from({ length: 30 }, () => client.getDocumentsCount()));
+    assert.deepEqual(new Set(counts), new Set([42]));
+    assert.equal(server.requests.length, 30);
+    assert.equal(server.handshakesWithoutRequest(), 1, "one preflight handshake, shared by the 30 requests");
+
+    assert.equal(await client.getDocumentsCount(), 42);
+    assert.equal(server.requests.length, 31);
+    assert.equal(server.handshakesWithoutRequest(), 1, "the passing result is kept: no new preflight");
+  });
+
+  it("never sends a request that failed the preflight, throws a RestError with the check's diagnosis, and retries once fixed", async () => {
+    const stranger = createAuthority("Zscaler Root CA", "Zscaler Inc.").intermediate("Zscaler Intermediate Root CA");
+    const server = await keep(startObservedTlsServer(stranger.issue({})));
+    const client = searchClient({ endpoint: `https://localhost:${server.port}`, apiKey: API_KEY, policy: { preflight: true } });
+
+    const error = await failure(() => client.getDocumentsCount());
+    assert.ok(isRestError(error));
+    assert.equal(error.code, "PreflightFailed");
+    assert.match(error.message, /failed at the tls check/);
+    const diagnosis = diagnose(error);
+    assert.equal(diagnosis?.cause, "tlsUntrustedCertificate");
+    assert.equal(diagnosis?.evidence.host, "localhost");
+    const report = (error as unknown as { preflight: PreflightReport }).preflight;
+    assert.equal(report.ok, false);
+    assert.equal(report.tls?.certificate?.inspectionProduct, "Zscaler");
+    assert.equal(server.requests.length, 0, "the request never reached the server");
+    for (const text of [error.message, String(error.stack), util.inspect(error), JSON.stringify(report)]) {
+      assert.ok(!text.includes(API_KEY), "the api-key appears nowhere");
+    }
+
+    const second = await failure(() => client.getDocumentsCount());
+    assert.equal((second as { code?: string }).code, "PreflightFailed", "a failing result is not kept: it runs again");
+    assert.equal(server.requests.length, 0);
+
+    server.setCertificate(ca.issue({}));
+    assert.equal(await client.getDocumentsCount(), 42, "once the server is fixed, the next request goes through");
+    assert.equal(server.requests.length, 1);
+    assert.equal(server.requests[0]?.headers["api-key"], API_KEY);
+  });
+
+  it("trusts the roots the client trusts through tlsOptions", async () => {
+    const own = createAuthority("Client Pinned Root");
+    const server = await keep(startObservedTlsServer(own.issue({})));
+    const client = new SearchClient(`https://localhost:${server.port}`, "hotels", new AzureKeyCredential(API_KEY), {
+      tlsOptions: { ca: own.cert },
+      retryOptions: { maxRetries: 0 },
+      additionalPolicies: [{ policy: diagnosisPolicy({ preflight: true }), position: "perCall" }],
+    });
+    assert.equal(await client.getDocumentsCount(), 42);
+    assert.equal(server.handshakesWithoutRequest(), 1);
+  });
+
+  it("checks through the client's proxy, and refuses to send when the proxy wants credentials (407)", async () => {
+    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const proxy = await keep(startConnectProxy());
+    const endpoint = `https://localhost:${server.port}`;
+    const viaProxy = (port: number) =>
+      new SearchClient(endpoint, "hotels", new AzureKeyCredential(API_KEY), {
+        proxyOptions: { host: "http://127.0.0.1", port },
+        retryOptions: { maxRetries: 0 },
+        additionalPolicies: [{ policy: diagnosisPolicy({ preflight: true }), position: "perCall" }],
+      });
+
+    assert.equal(await viaProxy(proxy.port).getDocumentsCount(), 42);
+    assert.deepEqual(proxy.connects, [`localhost:${server.port}`, `localhost:${server.port}`], "the preflight and the request both tunnelled");
+
+    const guarded = await keep(startConnectProxy({ requireAuthorization: "Basic c29tZW9uZTpzZWNyZXQ=" }));
+    const error = await failure(() => viaProxy(guarded.port).getDocumentsCount());
+    assert.equal(diagnose(error)?.cause, "proxyAuthenticationRequired");
+    assert.equal(guarded.connects.length, 1, "only the preflight's CONNECT reached the proxy");
+    assert.equal(server.requests.length, 1, "nothing more reached the server");
+  });
+
+  it("ends a waiting request when its own abort signal fires, without ending the shared run", async () => {
+    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const client = searchClient({ endpoint: `https://localhost:${server.port}`, apiKey: API_KEY, policy: { preflight: true } });
+    const aborted = AbortSignal.abort();
+    const error = await failure(() => client.getDocumentsCount({ abortSignal: aborted }));
+    assert.equal((error as Error).name, "AbortError");
+    assert.equal(await client.getDocumentsCount(), 42);
+    assert.equal(server.requests.length, 1);
+  });
+});
