@@ -3,7 +3,8 @@
  * Prints what a user would find in their log for each (the enriched `error.message`), then the
  * preflight report of a failing endpoint. Exits 1 only when a diagnosis is not the expected one.
  */
-import { diagnose } from "../src/index.js";
+import { diagnose, preflight } from "../src/index.js";
+import { renderText } from "../src/cli/render.js";
 import { startDemoEnvironment, type DemoEnvironment } from "./environment.js";
 import { scenarios, type DemoScenario } from "./scenarios.js";
 
@@ -36,8 +37,23 @@ async function show(env: DemoEnvironment, scenario: DemoScenario, number: number
   return false;
 }
 
+/** Prints what `npx azure-sdk-doctor <endpoint>` shows; returns whether the report names the inspecting proxy. */
+async function showPreflight(endpoint: string): Promise<boolean> {
+  console.log(`\nPreflight report of the endpoint behind the inspecting proxy: preflight("${endpoint}")`);
+  const report = await preflight(endpoint, { timeoutMs: 2000 });
+  console.log(indent(renderText(report, false, `azure-sdk-doctor · ${report.endpoint} · Node.js ${process.version}`).trimEnd()));
+  const named = !report.ok && report.tls?.certificate?.inspectionProduct === "Zscaler";
+  if (!named) console.log(indent("UNEXPECTED: the report does not fail on a Zscaler certificate."));
+  return named;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  // Everything runs on 127.0.0.1; a proxy from the environment would be asked for loopback addresses.
+  for (const name of ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]) {
+    delete process.env[name];
+    delete process.env[name.toLowerCase()];
+  }
   console.log("azure-sdk-doctor demo");
   console.log(
     "This is a LOCAL STAND-IN for Azure AI Search, running on 127.0.0.1 with certificates made just now. It is not Azure: no account, no network beyond this machine.",
@@ -48,17 +64,19 @@ async function main(): Promise<void> {
 
   const env = await startDemoEnvironment();
   let passed = 0;
+  let reportOk: boolean;
   try {
     for (const [i, scenario] of scenarios.entries()) {
       if (await show(env, scenario, i + 1)) passed += 1;
     }
+    reportOk = await showPreflight(env.faulty.inspectingProxy);
   } finally {
     await env.close();
   }
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\n${passed} of ${scenarios.length} failures diagnosed as expected, in ${seconds} s.`);
-  if (passed !== scenarios.length) process.exitCode = 1;
+  if (passed !== scenarios.length || !reportOk) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,7 @@ import {
   type SearchClientOptions,
   type SearchIndex,
 } from "@azure/search-documents";
-import { diagnosisPolicy, type CauseId } from "../src/index.js";
+import { diagnosisPolicy, type CauseId, type DiagnosisPolicyOptions } from "../src/index.js";
 import { MADE_UP_SERVICE, type DemoEnvironment } from "./environment.js";
 
 /** A key the service never issued, as after the admin keys were regenerated. */
@@ -33,19 +33,25 @@ function staticToken(token: string): TokenCredential {
   return { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
 }
 
-function options(extra: SearchClientOptions = {}): SearchClientOptions {
+function options(extra: SearchClientOptions = {}, policy: DiagnosisPolicyOptions = {}): SearchClientOptions {
   return {
     // The SDK's default backoff would make the 5xx scenarios take seconds each.
     retryOptions: { maxRetries: 2, retryDelayInMs: 20, maxRetryDelayInMs: 100 },
-    additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" }],
+    additionalPolicies: [{ policy: diagnosisPolicy(policy), position: "perCall" }],
     ...extra,
   };
 }
 
 type Credential = AzureKeyCredential | TokenCredential;
 
-function searchClient(endpoint: string, indexName: string, credential: Credential, extra?: SearchClientOptions) {
-  return new SearchClient<Record<string, unknown>>(endpoint, indexName, credential, options(extra));
+function searchClient(
+  endpoint: string,
+  indexName: string,
+  credential: Credential,
+  extra?: SearchClientOptions,
+  policy?: DiagnosisPolicyOptions,
+) {
+  return new SearchClient<Record<string, unknown>>(endpoint, indexName, credential, options(extra, policy));
 }
 
 function indexClient(endpoint: string, credential: Credential): SearchIndexClient {
@@ -145,6 +151,13 @@ export const scenarios: readonly DemoScenario[] = [
     (env) => env.faulty.inspectingProxy,
     "tlsUntrustedCertificate",
   ),
+  {
+    title: "diagnosisPolicy({ preflight: true }): no request to an endpoint that fails the preflight",
+    call: "searchClient.getDocumentsCount() with the preflight on",
+    cause: "tlsUntrustedCertificate",
+    run: (env) =>
+      searchClient(env.faulty.inspectingProxy, "hotels", admin(env), {}, { preflight: { timeoutMs: 2000 } }).getDocumentsCount(),
+  },
   {
     title: "403 with Microsoft Entra ID: no data-plane role",
     call: 'searchClient.search("*") with a token whose identity has no Search role',

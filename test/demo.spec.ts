@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { scenarios, WRONG_KEY } from "../demo/scenarios.js";
+import { closedPort } from "./support/servers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -12,11 +13,13 @@ describe("npm run demo", function () {
   let output: string;
 
   before(async () => {
+    // A proxy that cannot reach this machine's loopback, as on a company laptop: the demo must not use it.
+    const proxy = `http://127.0.0.1:${await closedPort()}`;
     ({ code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       execFile(
         process.execPath,
         ["--import", "tsx", path.join(root, "demo/demo.ts")],
-        { cwd: root, timeout: 90_000 },
+        { cwd: root, timeout: 90_000, env: { ...process.env, HTTPS_PROXY: proxy, https_proxy: proxy } },
         (error, stdout, stderr) => {
           resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, output: `${stdout}${stderr}` });
         },
@@ -43,6 +46,14 @@ describe("npm run demo", function () {
       const end = next >= 0 ? next : output.length;
       assert.match(output.slice(start, end), new RegExp(`\\n {4}\\[azure-sdk-doctor\\] ${scenario.cause}\\b`));
     }
+  });
+
+  it("ends with the preflight report of the endpoint behind the inspecting proxy", () => {
+    const report = output.slice(output.indexOf("\nPreflight report of the endpoint behind the inspecting proxy"));
+    assert.match(report, /\n {4}✓ tcp +Connected to 127\.0\.0\.1:\d+/);
+    assert.match(report, /\n {4}✗ tls .*\[tlsUntrustedCertificate\]/);
+    assert.match(report, /\n {4}✗ certificate .*issued by Zscaler Intermediate Root CA/);
+    assert.match(report, /\n {4}\d+ problems?: [1-9]\d* failures?/);
   });
 
   it("covers the documented failures", () => {

@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { closedPort } from "./support/servers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const samplesDir = path.join(root, "samples/v1/typescript");
@@ -16,11 +17,19 @@ interface Run {
   output: string;
 }
 
-/** Runs a sample as a user would, with no SEARCH_* variables, so it starts the stand-in. */
-function runSample(file: string): Promise<Run> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith("SEARCH_") && name !== "AZURE_LOG_LEVEL"),
-  );
+/**
+ * Runs a sample as a user would, with no SEARCH_* variables, so it starts the stand-in; behind a
+ * proxy that cannot reach this machine's loopback, as on a company laptop.
+ */
+async function runSample(file: string): Promise<Run> {
+  const proxy = `http://127.0.0.1:${await closedPort()}`;
+  const env = {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith("SEARCH_") && name !== "AZURE_LOG_LEVEL"),
+    ),
+    HTTPS_PROXY: proxy,
+    https_proxy: proxy,
+  };
   return new Promise((resolve) => {
     execFile(
       process.execPath,
