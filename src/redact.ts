@@ -14,12 +14,14 @@ const SECRET_HEADERS = [
 
 /**
  * Secrets by shape, for text where the exact value is not known: query parameters and
- * connection-string fields that carry keys, SAS signatures, bearer and basic credentials, JWTs.
+ * connection-string fields that carry keys, SAS signatures, headers written as text or JSON,
+ * passwords in URLs (proxies), bearer and basic credentials, JWTs.
  */
 const SECRET_PATTERNS: readonly RegExp[] = [
   /\b((?:api[-_]?key|sig|signature|client_secret|clientsecret|access_token|refresh_token|code|password|secret|token|key)=)[^&\s"'<>;,]+/gi,
   /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|ClientSecret|Password)\s*=\s*)[^;\s"']+/gi,
-  /\b((?:api-key|authorization|proxy-authorization|ocp-apim-subscription-key)\s*[:=]\s*(?:(?:bearer|basic|sharedkey)\s+)?)[^\s,"';]+/gi,
+  /\b((?:api[-_]?key|authorization|proxy-authorization|ocp-apim-subscription-key|client[-_]?secret|password)["']?\s*[:=]\s*["']?(?:(?:bearer|basic|sharedkey)\s+)?)[^\s,"';}]+/gi,
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]+(?=@)/gi,
   /\b((?:bearer|basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi,
   /()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
 ];
