@@ -115,9 +115,11 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
 export const PREFLIGHT_FAILED = "PreflightFailed";
 
 function preflightRefusal(report: PreflightReport, request: PipelineRequest): RestError {
-  const failed = report.checks.find((check) => check.status === "fail");
+  const failures = report.checks.filter((check) => check.status === "fail");
+  // The certificate check names the issuer the tls check could only refuse, so every failure is told.
+  const detail = failures.map((check) => check.summary).join(" ") || "no detail";
   const error = new RestError(
-    `Preflight of ${report.endpoint} failed at the ${failed?.id ?? "unknown"} check, so the request was not sent: ${failed?.summary ?? "no detail"}`,
+    `Preflight of ${report.endpoint} failed at the ${failures[0]?.id ?? "unknown"} check, so the request was not sent: ${detail}`,
     { code: PREFLIGHT_FAILED, request },
   );
   return Object.assign(error, { preflight: report });
