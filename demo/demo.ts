@@ -41,7 +41,15 @@ async function show(env: DemoEnvironment, scenario: DemoScenario, number: number
 async function showPreflight(endpoint: string): Promise<boolean> {
   console.log(`\nPreflight report of the endpoint behind the inspecting proxy: preflight("${endpoint}")`);
   const report = await preflight(endpoint, { timeoutMs: 2000 });
-  console.log(indent(renderText(report, false, `azure-sdk-doctor · ${report.endpoint} · Node.js ${process.version}`).trimEnd()));
+  console.log(
+    indent(
+      renderText(
+        report,
+        false,
+        `azure-sdk-doctor · ${report.endpoint} · Node.js ${process.version}`,
+      ).trimEnd(),
+    ),
+  );
   const named = !report.ok && report.tls?.certificate?.inspectionProduct === "Zscaler";
   if (!named) console.log(indent("UNEXPECTED: the report does not fail on a Zscaler certificate."));
   return named;

@@ -55,8 +55,11 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
   };
   try {
     const service = await keep(startStandIn());
-    const keysOnlyService = await keep(startStandIn({ authority: service.authority, trust: false, apiKeyOnly: true }));
-    const https = async (start: Promise<TestServer>): Promise<string> => `https://localhost:${(await keep(start)).port}`;
+    const keysOnlyService = await keep(
+      startStandIn({ authority: service.authority, trust: false, apiKeyOnly: true }),
+    );
+    const https = async (start: Promise<TestServer>): Promise<string> =>
+      `https://localhost:${(await keep(start)).port}`;
 
     const zscalerRoot = createAuthority("Zscaler Root CA", "Zscaler Inc.");
     const inspected = zscalerRoot.intermediate("Zscaler Intermediate Root CA").issue({});
@@ -64,7 +67,9 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
       legacyTls: await https(startLegacyTlsServer(service.authority.issue({}))),
       selfSigned: await https(startTlsServer(selfSigned())),
       // The whole chain, root included, as inspecting proxies send it: SELF_SIGNED_CERT_IN_CHAIN.
-      inspectingProxy: await https(startTlsServer({ cert: inspected.fullChain + zscalerRoot.cert, key: inspected.key })),
+      inspectingProxy: await https(
+        startTlsServer({ cert: inspected.fullChain + zscalerRoot.cert, key: inspected.key }),
+      ),
       expired: await https(
         startTlsServer(service.authority.issue({ notBefore: when.daysAgo(90), notAfter: when.daysAgo(1) })),
       ),

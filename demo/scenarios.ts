@@ -78,7 +78,8 @@ function keyVault(title: string, indexName: string, cause: CauseId): DemoScenari
     title: `Customer-managed key: ${title}`,
     call: `indexClient.createOrUpdateIndex({ name: "${indexName}", encryptionKey: { vaultUrl, keyName, keyVersion }, ... })`,
     cause,
-    run: (env) => indexClient(env.service.endpoint, admin(env)).createOrUpdateIndex(encryptedIndex(indexName)),
+    run: (env) =>
+      indexClient(env.service.endpoint, admin(env)).createOrUpdateIndex(encryptedIndex(indexName)),
   };
 }
 
@@ -96,7 +97,8 @@ export const scenarios: readonly DemoScenario[] = [
     title: "403 on a query: the api-key is wrong or was regenerated",
     call: "searchClient.getDocumentsCount() with a key the service does not know",
     cause: "invalidApiKey",
-    run: (env) => searchClient(env.service.endpoint, "hotels", new AzureKeyCredential(WRONG_KEY)).getDocumentsCount(),
+    run: (env) =>
+      searchClient(env.service.endpoint, "hotels", new AzureKeyCredential(WRONG_KEY)).getDocumentsCount(),
   },
   {
     title: "403 on an index update: a query key used for an admin operation",
@@ -110,10 +112,12 @@ export const scenarios: readonly DemoScenario[] = [
   },
   {
     title: "502 from an http:// endpoint",
-    call: "new SearchClient(\"http://...\", ..., { allowInsecureConnection: true }).getDocumentsCount()",
+    call: 'new SearchClient("http://...", ..., { allowInsecureConnection: true }).getDocumentsCount()',
     cause: "httpNotHttps",
     run: (env) =>
-      searchClient(env.faulty.httpEndpoint, "hotels", admin(env), { allowInsecureConnection: true }).getDocumentsCount(),
+      searchClient(env.faulty.httpEndpoint, "hotels", admin(env), {
+        allowInsecureConnection: true,
+      }).getDocumentsCount(),
   },
   {
     title: "http:// to a public host name: the key is not sent",
@@ -125,8 +129,10 @@ export const scenarios: readonly DemoScenario[] = [
           allowInsecureConnection: true,
           proxyOptions: { host: "http://127.0.0.1", port: env.proxy.port },
         }).getDocumentsCount();
-      } finally {
-        if (env.proxy.requests.length > 0) throw new Error("a request reached the demo's proxy");
+      } catch (error) {
+        if (env.proxy.requests.length > 0)
+          throw new Error("a request reached the demo's proxy", { cause: error });
+        throw error;
       }
     },
   },
@@ -156,7 +162,13 @@ export const scenarios: readonly DemoScenario[] = [
     call: "searchClient.getDocumentsCount() with the preflight on",
     cause: "tlsUntrustedCertificate",
     run: (env) =>
-      searchClient(env.faulty.inspectingProxy, "hotels", admin(env), {}, { preflight: { timeoutMs: 2000 } }).getDocumentsCount(),
+      searchClient(
+        env.faulty.inspectingProxy,
+        "hotels",
+        admin(env),
+        {},
+        { preflight: { timeoutMs: 2000 } },
+      ).getDocumentsCount(),
   },
   {
     title: "403 with Microsoft Entra ID: no data-plane role",
@@ -168,7 +180,8 @@ export const scenarios: readonly DemoScenario[] = [
     title: "401 with Microsoft Entra ID: the service accepts API keys only",
     call: 'searchClient.search("*") with a token, service set to "API keys"',
     cause: "rbacNotEnabled",
-    run: (env) => searchClient(env.keysOnlyService.endpoint, "hotels", staticToken("token-with-role")).search("*"),
+    run: (env) =>
+      searchClient(env.keysOnlyService.endpoint, "hotels", staticToken("token-with-role")).search("*"),
   },
   {
     title: "503: throttled, not enough replicas",

@@ -21,7 +21,10 @@ describe("npm run demo", function () {
         ["--import", "tsx", path.join(root, "demo/demo.ts")],
         { cwd: root, timeout: 90_000, env: { ...process.env, HTTPS_PROXY: proxy, https_proxy: proxy } },
         (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, output: `${stdout}${stderr}` });
+          resolve({
+            code: error ? (typeof error.code === "number" ? error.code : null) : 0,
+            output: `${stdout}${stderr}`,
+          });
         },
       );
     }));
@@ -29,13 +32,19 @@ describe("npm run demo", function () {
 
   it("exits 0 after every failure was diagnosed as expected", () => {
     assert.equal(code, 0, output);
-    assert.match(output, new RegExp(`\\n${scenarios.length} of ${scenarios.length} failures diagnosed as expected`));
+    assert.match(
+      output,
+      new RegExp(`\\n${scenarios.length} of ${scenarios.length} failures diagnosed as expected`),
+    );
     assert.doesNotMatch(output, /UNEXPECTED/);
   });
 
   it("says first that it runs a local stand-in, not Azure", () => {
     const [, notice] = output.split("\n");
-    assert.match(notice ?? "", /LOCAL STAND-IN for Azure AI Search, running on 127\.0\.0\.1.*It is not Azure/);
+    assert.match(
+      notice ?? "",
+      /LOCAL STAND-IN for Azure AI Search, running on 127\.0\.0\.1.*It is not Azure/,
+    );
   });
 
   it("prints each scenario under its heading with the enriched message naming its cause", () => {
@@ -44,12 +53,17 @@ describe("npm run demo", function () {
       assert.ok(start >= 0, `heading of "${scenario.title}"`);
       const next = output.indexOf(`\n${i + 2}. `, start);
       const end = next >= 0 ? next : output.length;
-      assert.match(output.slice(start, end), new RegExp(`\\n {4}\\[azure-sdk-doctor\\] ${scenario.cause}\\b`));
+      assert.match(
+        output.slice(start, end),
+        new RegExp(`\\n {4}\\[azure-sdk-doctor\\] ${scenario.cause}\\b`),
+      );
     }
   });
 
   it("ends with the preflight report of the endpoint behind the inspecting proxy", () => {
-    const report = output.slice(output.indexOf("\nPreflight report of the endpoint behind the inspecting proxy"));
+    const report = output.slice(
+      output.indexOf("\nPreflight report of the endpoint behind the inspecting proxy"),
+    );
     assert.match(report, /\n {4}✓ tcp +Connected to 127\.0\.0\.1:\d+/);
     assert.match(report, /\n {4}✗ tls .*\[tlsUntrustedCertificate\]/);
     assert.match(report, /\n {4}✗ certificate .*issued by Zscaler Intermediate Root CA/);

@@ -25,7 +25,9 @@ async function runSample(file: string): Promise<Run> {
   const proxy = `http://127.0.0.1:${await closedPort()}`;
   const env = {
     ...Object.fromEntries(
-      Object.entries(process.env).filter(([name]) => !name.startsWith("SEARCH_") && name !== "AZURE_LOG_LEVEL"),
+      Object.entries(process.env).filter(
+        ([name]) => !name.startsWith("SEARCH_") && name !== "AZURE_LOG_LEVEL",
+      ),
     ),
     HTTPS_PROXY: proxy,
     https_proxy: proxy,
@@ -53,16 +55,24 @@ const expectations: Record<string, (output: string) => void> = {
     assert.equal(count(output, "[azure-sdk-doctor] indexNotFound:"), 2, "both installations explain the 404");
   },
   "readDiagnosis.ts": (output) => {
-    assert.match(output, /log> azure:azure-sdk-doctor:warning invalidApiKey \(inferred\)/, "AzureLogger.log receives the diagnosis");
+    assert.match(
+      output,
+      /log> azure:azure-sdk-doctor:warning invalidApiKey \(inferred\)/,
+      "AzureLogger.log receives the diagnosis",
+    );
     assert.match(output, /metric> failure\.invalidApiKey/, "onDiagnosis is called");
-    assert.match(output, /RestError, status 403:\nUnexpected status code: 403\n\[azure-sdk-doctor\] invalidApiKey, likely/);
+    assert.match(
+      output,
+      /RestError, status 403:\nUnexpected status code: 403\n\[azure-sdk-doctor\] invalidApiKey, likely/,
+    );
     assert.match(output, /cause: +invalidApiKey \(authentication, inferred\)/);
     assert.match(output, /"operation":"documentRead","credential":"apiKey"/);
     assert.ok(!output.includes("not-a-key-of-this-service"), "the wrong key is in no log line or message");
   },
   "preflightBeforeFirstUse.ts": (output) => {
     assert.match(output, /preflight of https:\/\/localhost:\d+: ok\n/);
-    for (const id of ["scheme", "dns", "tcp", "tls", "certificate"]) assert.match(output, new RegExp(`\\n  pass ${id} `));
+    for (const id of ["scheme", "dns", "tcp", "tls", "certificate"])
+      assert.match(output, new RegExp(`\\n  pass ${id} `));
     assert.match(output, /certificate issued by CN=Stand-in Test Root, \d+ days left/);
     assert.match(output, /42 documents in "hotels", after the preflight passed/);
   },
@@ -80,7 +90,10 @@ const expectations: Record<string, (output: string) => void> = {
     assert.match(output, /diagnose\(error, \{ rules \}\) without the policy: contosoIndexNotProvisioned/);
   },
   "diagnoseWithoutPolicy.ts": (output) => {
-    assert.match(output, /thrown: +RestError: The index 'missing-index'.*\n +diagnosis: indexNotFound \(exact\)/);
+    assert.match(
+      output,
+      /thrown: +RestError: The index 'missing-index'.*\n +diagnosis: indexNotFound \(exact\)/,
+    );
     // search-documents 13 throws a TypeError for the empty 403; 12 threw a RestError with the status.
     assert.match(output, /an empty 403\):\n.*\n +diagnosis: (emptyErrorResponse|invalidApiKey) /);
   },
@@ -100,11 +113,17 @@ describe("samples/v1/typescript: each sample runs against the stand-in", functio
     it(`${file}: header, exit 0 and what it shows`, async () => {
       const source = readFileSync(path.join(sourceDir, file), "utf8");
       assert.match(source, /^\/\*\*\n \* @summary \S/, "starts with an @summary header");
-      assert.match(source, /\nmain\(\)\.catch\(\(error\) => \{\n.*console\.error\(.*\n.*process\.exit\(1\);\n\}\);\n$/);
+      assert.match(
+        source,
+        /\nmain\(\)\.catch\(\(error\) => \{\n.*console\.error\(.*\n.*process\.exit\(1\);\n\}\);\n$/,
+      );
 
       const run = await runSample(file);
       assert.equal(run.code, 0, run.output);
-      assert.match(run.output, /Using the local stand-in for Azure AI Search at https:\/\/localhost:\d+; it is not Azure/);
+      assert.match(
+        run.output,
+        /Using the local stand-in for Azure AI Search at https:\/\/localhost:\d+; it is not Azure/,
+      );
       assert.doesNotMatch(run.output, /(admin|query)-[0-9a-f]{8}-[0-9a-f]{4}-/, "no stand-in key is printed");
       expectations[file]?.(run.output);
     });

@@ -18,7 +18,11 @@ function clientWithOption(endpoint: string, indexName: string, credential: Crede
 }
 
 /** 2. On a client that already exists, such as one a framework or another library made. */
-function clientWithAddPolicy(endpoint: string, indexName: string, credential: Credential): SearchClient<object> {
+function clientWithAddPolicy(
+  endpoint: string,
+  indexName: string,
+  credential: Credential,
+): SearchClient<object> {
   const client = new SearchClient<object>(endpoint, indexName, credential);
   client.pipeline.addPolicy(diagnosisPolicy());
   return client;

@@ -28,7 +28,9 @@ const rules = [indexNotProvisioned];
 
 async function main(): Promise<void> {
   const { endpoint, credential, indexName, close } = await searchService();
-  const options = { additionalPolicies: [{ policy: diagnosisPolicy({ rules }), position: "perCall" as const }] };
+  const options = {
+    additionalPolicies: [{ policy: diagnosisPolicy({ rules }), position: "perCall" as const }],
+  };
 
   try {
     await new SearchClient(endpoint, "missing-index", credential, options).getDocumentsCount();
@@ -37,7 +39,12 @@ async function main(): Promise<void> {
   }
 
   try {
-    await new SearchClient(endpoint, indexName, new AzureKeyCredential("not-a-key-of-this-service"), options).getDocumentsCount();
+    await new SearchClient(
+      endpoint,
+      indexName,
+      new AzureKeyCredential("not-a-key-of-this-service"),
+      options,
+    ).getDocumentsCount();
   } catch (error) {
     console.log(`\nThe built-in catalog explains the rest: ${diagnose(error)?.cause}`);
   }

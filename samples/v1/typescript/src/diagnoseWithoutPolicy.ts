@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   }
 
   try {
-    await new SearchClient(endpoint, indexName, new AzureKeyCredential("not-a-key-of-this-service")).getDocumentsCount();
+    await new SearchClient(
+      endpoint,
+      indexName,
+      new AzureKeyCredential("not-a-key-of-this-service"),
+    ).getDocumentsCount();
   } catch (error) {
     explain("A key the service does not know (an empty 403):", error);
   }

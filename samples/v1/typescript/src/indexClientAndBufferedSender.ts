@@ -3,11 +3,7 @@
  * `getSearchClient()`, and a SearchIndexingBufferedSender, which sends through the SearchClient it
  * is given. Index management and bulk uploads fail with the same explained errors as queries.
  */
-import {
-  SearchIndexClient,
-  SearchIndexingBufferedSender,
-  type SearchIndex,
-} from "@azure/search-documents";
+import { SearchIndexClient, SearchIndexingBufferedSender, type SearchIndex } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy } from "./azure-sdk-doctor.js";
 import { searchService } from "./searchService.js";
 

@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   console.log(`preflight of ${report.endpoint}: ${report.ok ? "ok" : "FAILED"}`);
   for (const check of report.checks) {
     console.log(`  ${check.status.padEnd(4)} ${check.id.padEnd(12)} ${check.summary}`);
-    if (check.status === "fail" && check.diagnosis) console.log(`       fix: ${check.diagnosis.remediation[0]}`);
+    if (check.status === "fail" && check.diagnosis)
+      console.log(`       fix: ${check.diagnosis.remediation[0]}`);
   }
   if (report.tls?.certificate) {
     const { issuer, daysRemaining } = report.tls.certificate;
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
     additionalPolicies: [{ policy: diagnosisPolicy({ preflight: true }), position: "perCall" }],
   });
   try {
-    console.log(`\n${await client.getDocumentsCount()} documents in "${indexName}", after the preflight passed`);
+    console.log(
+      `\n${await client.getDocumentsCount()} documents in "${indexName}", after the preflight passed`,
+    );
   } catch (error) {
     // A failed preflight throws a RestError with code "PreflightFailed" and the failing check's cause.
     console.log(`\nThe request was not sent: ${diagnose(error)?.cause}\n${(error as Error).message}`);

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     additionalPolicies: [
       {
         // onDiagnosis is the place for metrics: one call per diagnosed failure.
-        policy: diagnosisPolicy({ onDiagnosis: (diagnosis) => console.log(`metric> failure.${diagnosis.cause}`) }),
+        policy: diagnosisPolicy({
+          onDiagnosis: (diagnosis) => console.log(`metric> failure.${diagnosis.cause}`),
+        }),
         position: "perCall",
       },
     ],
