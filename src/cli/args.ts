@@ -73,9 +73,12 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (values.version) return { kind: "version" };
 
   // Positionals are not echoed: a key typed by mistake must not be printed back.
-  if (positionals.length === 0) throw new UsageError("missing the endpoint, such as https://<service>.search.windows.net");
+  if (positionals.length === 0)
+    throw new UsageError("missing the endpoint, such as https://<service>.search.windows.net");
   if (positionals.length > 1) {
-    throw new UsageError(`expected one endpoint, got ${positionals.length} arguments; the api-key is read with --api-key-env VAR`);
+    throw new UsageError(
+      `expected one endpoint, got ${positionals.length} arguments; the api-key is read with --api-key-env VAR`,
+    );
   }
   const endpoint = checkedEndpoint(positionals[0] ?? "");
 
@@ -85,7 +88,8 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (values["api-key-env"] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(values["api-key-env"])) {
     throw new UsageError("--api-key-env takes the name of an environment variable, not a key");
   }
-  if (values.index !== undefined && values.index.trim() === "") throw new UsageError("--index needs an index name");
+  if (values.index !== undefined && values.index.trim() === "")
+    throw new UsageError("--index needs an index name");
 
   return {
     kind: "run",

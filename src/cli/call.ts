@@ -48,14 +48,19 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 export async function callService(request: CallRequest): Promise<CallResult> {
   const { endpoint, index, credential, timeoutMs } = request;
   const secrets = credential.kind === "apiKey" ? [credential.key] : [];
-  const sdkCredential = credential.kind === "apiKey" ? new AzureKeyCredential(credential.key) : credential.credential;
+  const sdkCredential =
+    credential.kind === "apiKey" ? new AzureKeyCredential(credential.key) : credential.credential;
   const options = {
     // One answer, at once: retries would hide a throttled or failing service behind seconds of backoff.
     retryOptions: { maxRetries: 0 },
     audience: audienceOf(endpoint),
     additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" as const }],
   };
-  const base = { index, credential: credential.kind, operation: index ? "documentCount" : "serviceStatistics" } as const;
+  const base = {
+    index,
+    credential: credential.kind,
+    operation: index ? "documentCount" : "serviceStatistics",
+  } as const;
   const attempt = async <T>(call: (abortSignal: AbortSignal) => Promise<T>): Promise<Outcome<T>> => {
     try {
       return { ok: true, value: await call(AbortSignal.timeout(timeoutMs)) };
@@ -63,14 +68,24 @@ export async function callService(request: CallRequest): Promise<CallResult> {
       return { ok: false, error };
     }
   };
-  const statistics = () => attempt((abortSignal) => new SearchIndexClient(endpoint, sdkCredential, options).getServiceStatistics({ abortSignal }));
+  const statistics = () =>
+    attempt((abortSignal) =>
+      new SearchIndexClient(endpoint, sdkCredential, options).getServiceStatistics({ abortSignal }),
+    );
   const count = (name: string) =>
-    attempt((abortSignal) => new SearchClient(endpoint, name, sdkCredential, options).getDocumentsCount({ abortSignal }));
-  const failed = (error: unknown, prefix = ""): CallResult => ({ ...base, ...failure(error, timeoutMs, secrets, prefix) });
+    attempt((abortSignal) =>
+      new SearchClient(endpoint, name, sdkCredential, options).getDocumentsCount({ abortSignal }),
+    );
+  const failed = (error: unknown, prefix = ""): CallResult => ({
+    ...base,
+    ...failure(error, timeoutMs, secrets, prefix),
+  });
 
   if (credential.kind === "entra" && index) {
     const read = await count(index);
-    return read.ok ? { ...base, status: "pass", summary: `Index ${index} holds ${read.value} documents.` } : failed(read.error);
+    return read.ok
+      ? { ...base, status: "pass", summary: `Index ${index} holds ${read.value} documents.` }
+      : failed(read.error);
   }
 
   const stats = await statistics();
@@ -81,7 +96,11 @@ export async function callService(request: CallRequest): Promise<CallResult> {
     if (!index) return { ...base, status: "pass", summary: `${accepted}: ${service}.` };
     const read = await count(index);
     return read.ok
-      ? { ...base, status: "pass", summary: `${accepted}: ${service}; index ${index} holds ${read.value} documents.` }
+      ? {
+          ...base,
+          status: "pass",
+          summary: `${accepted}: ${service}; index ${index} holds ${read.value} documents.`,
+        }
       : failed(read.error);
   }
 
@@ -90,7 +109,8 @@ export async function callService(request: CallRequest): Promise<CallResult> {
   if (!index) {
     return {
       ...failed(stats.error),
-      summary: "The api-key got an empty 403 on service statistics: it is a query key, an invalid key, or this network is refused; run again with --index NAME to tell them apart.",
+      summary:
+        "The api-key got an empty 403 on service statistics: it is a query key, an invalid key, or this network is refused; run again with --index NAME to tell them apart.",
     };
   }
 
@@ -112,7 +132,10 @@ export async function callService(request: CallRequest): Promise<CallResult> {
       diagnosis: second,
     };
   }
-  return failed(read.error, "Service statistics got 403, so the key looks like a query key; and the document read failed: ");
+  return failed(
+    read.error,
+    "Service statistics got 403, so the key looks like a query key; and the document read failed: ",
+  );
 }
 
 /** The query-key cause, made exact: a document read just succeeded with the key the admin operation refused. */
@@ -146,7 +169,10 @@ function failure(
   }
   const name = (error as { name?: unknown } | null)?.name;
   if (name === "AbortError" || name === "TimeoutError") {
-    return { status: "fail", summary: `${prefix}No answer within ${timeoutMs} ms (raise it with --timeout MS).` };
+    return {
+      status: "fail",
+      summary: `${prefix}No answer within ${timeoutMs} ms (raise it with --timeout MS).`,
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { status: "fail", summary: `${prefix}${redact(message.split("\n")[0] ?? "", secrets)}` };

@@ -46,8 +46,16 @@ export function renderText(report: DoctorReport, colour: boolean, heading: strin
     colour ? styleText(format, text, { validateStream: false }) : text;
   const lines = [style("bold", heading), ""];
   const explained = new Set<string>();
-  const lineOf = (name: string, status: PreflightStatus, summary: string, diagnosis: Diagnosis | undefined): void => {
-    const cause = diagnosis && (status === "warn" || status === "fail") ? ` ${style("bold", `[${causeLabel(diagnosis)}]`)}` : "";
+  const lineOf = (
+    name: string,
+    status: PreflightStatus,
+    summary: string,
+    diagnosis: Diagnosis | undefined,
+  ): void => {
+    const cause =
+      diagnosis && (status === "warn" || status === "fail")
+        ? ` ${style("bold", `[${causeLabel(diagnosis)}]`)}`
+        : "";
     lines.push(`${style(MARK_STYLES[status], MARKS[status])} ${name.padEnd(NAME_WIDTH)}${summary}${cause}`);
     if (!diagnosis || (status !== "warn" && status !== "fail")) return;
     // Two checks often fail for one cause (tls and certificate): its steps are worth reading once.
@@ -95,7 +103,11 @@ export function renderJson(report: DoctorReport, ok: boolean): string {
  * @param report - what the command found.
  */
 export function passes(report: DoctorReport): boolean {
-  return report.ok && !report.checks.some((check: PreflightCheck) => check.status === "fail") && report.call?.status !== "fail";
+  return (
+    report.ok &&
+    !report.checks.some((check: PreflightCheck) => check.status === "fail") &&
+    report.call?.status !== "fail"
+  );
 }
 
 function causeLabel(diagnosis: Diagnosis): string {

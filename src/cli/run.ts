@@ -37,7 +37,10 @@ export async function run(argv: readonly string[], io: CommandIo): Promise<numbe
   try {
     return await runWith(argv, io, secrets, print);
   } catch (error) {
-    print(io.stderr, `azure-sdk-doctor: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    print(
+      io.stderr,
+      `azure-sdk-doctor: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return EXIT.problem;
   }
 }
@@ -76,7 +79,10 @@ async function runWith(
     report = await preflight(options.endpoint, { timeoutMs: options.timeoutMs });
   } catch (error) {
     if (error instanceof TypeError) return usageError(error.message);
-    print(io.stderr, `azure-sdk-doctor: the preflight could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+    print(
+      io.stderr,
+      `azure-sdk-doctor: the preflight could not run: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     return EXIT.problem;
   }
 
@@ -94,14 +100,22 @@ async function runWith(
   return ok ? EXIT.ok : EXIT.problem;
 }
 
-async function makeCall(options: DoctorOptions, preflightPassed: boolean, key: string | undefined): Promise<CallResult> {
+async function makeCall(
+  options: DoctorOptions,
+  preflightPassed: boolean,
+  key: string | undefined,
+): Promise<CallResult> {
   const base = {
     operation: options.index ? "documentCount" : "serviceStatistics",
     index: options.index,
     credential: key !== undefined ? "apiKey" : "entra",
   } as const;
   if (!preflightPassed) {
-    return { ...base, status: "skip", summary: "Not made: the preflight failed, and credentials are never sent to such an endpoint." };
+    return {
+      ...base,
+      status: "skip",
+      summary: "Not made: the preflight failed, and credentials are never sent to such an endpoint.",
+    };
   }
   let credential: CallCredential;
   if (key !== undefined) {
@@ -111,7 +125,12 @@ async function makeCall(options: DoctorOptions, preflightPassed: boolean, key: s
     if (typeof entra === "string") return { ...base, status: "fail", summary: entra };
     credential = { kind: "entra", credential: entra };
   }
-  return callService({ endpoint: options.endpoint, index: options.index, credential, timeoutMs: options.timeoutMs });
+  return callService({
+    endpoint: options.endpoint,
+    index: options.index,
+    credential,
+    timeoutMs: options.timeoutMs,
+  });
 }
 
 /** DefaultAzureCredential from the optional peer @azure/identity, or why it cannot be had. */

@@ -7,8 +7,12 @@ export function packageVersion(): string {
   let dir = here;
   for (;;) {
     try {
-      const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-      if (manifest.name === "azure-sdk-doctor" && typeof manifest.version === "string") return manifest.version;
+      const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (manifest.name === "azure-sdk-doctor" && typeof manifest.version === "string")
+        return manifest.version;
     } catch {
       // No readable package.json here; dist/'s dialect markers have no name either: look one level up.
     }
