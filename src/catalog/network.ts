@@ -53,7 +53,7 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "connectionReset",
     category: "network",
-    signal: "ECONNRESET, `socket hang up`, `disconnected before secure TLS connection`",
+    signal: "ECONNRESET, `socket hang up`, `disconnected before secure TLS connection`, a body cut off (`reading response as text: aborted`)",
     summary:
       "The connection was cut by the other end or by something on the path; during the TLS handshake this is usually a firewall, a network security appliance, or the service's network rules.",
     remediation: [
@@ -65,7 +65,9 @@ export const networkRules: readonly DiagnosisRule[] = [
     retryable: true,
     match: (s) =>
       hasCode(s, RESET_CODES) ||
-      mentions(s, "socket hang up", "disconnected before secure tls connection"),
+      mentions(s, "socket hang up", "disconnected before secure tls connection") ||
+      // The SDK reports a connection cut while it reads the body as a PARSE_ERROR.
+      (s.nodeCode === "PARSE_ERROR" && mentions(s, "reading response as text: aborted")),
   },
   {
     cause: "connectTimeout",
