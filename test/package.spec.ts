@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** Runs a command in `cwd`; on failure the error carries its output, where tsc and npm say what broke. */
+async function sh(command: string, args: string[], cwd: string): Promise<string> {
+  try {
+    return (await run(command, args, { cwd, maxBuffer: 16 * 1024 * 1024 })).stdout;
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout}\n${stderr}`, { cause: error });
+  }
+}
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const PACKAGE_NAME = "azure-sdk-doctor";
+
+/** What each module system should see of the package, printed as JSON by a child process. */
+const PROBE = `
+const error = Object.assign(new Error("certificate has expired"), { code: "CERT_HAS_EXPIRED" });
+const report = {
+  resolved: RESOLVED,
+  exports: Object.keys(m).sort(),
+  policyName: m.diagnosisPolicy().name,
+  diagnosisPolicyName: m.diagnosisPolicyName,
+  diagnose: typeof m.diagnose,
+  cause: m.diagnose(error)?.cause,
+  catalog: m.catalog.map((rule) => rule.cause),
+};
+console.log(JSON.stringify(report));
+`;
+
+const ESM_PROBE = `import * as m from "${PACKAGE_NAME}";\n${PROBE.replace("RESOLVED", `import.meta.resolve("${PACKAGE_NAME}")`)}`;
+const CJS_PROBE = `const m = require("${PACKAGE_NAME}");\n${PROBE.replace("RESOLVED", `require.resolve("${PACKAGE_NAME}")`)}`;
+
+/** A consumer's TypeScript, one file per module system, against the shipped declarations. */
+const TYPED_USE = (load: string): string => `${load}
+const policy: PipelinePolicy = diagnosisPolicy({ rules: [] });
+const diagnosis: Diagnosis | undefined = diagnose(new Error("x"));
+const name: string = diagnosisPolicyName;
+export const used = [policy, diagnosis?.cause, name, catalog.length];
+`;
+
+interface Probe {
+  resolved: string;
+  exports: string[];
+  policyName: string;
+  diagnosisPolicyName: string;
+  diagnose: string;
+  cause: string | undefined;
+  catalog: string[];
+}
+
+interface PackedFile {
+  path: string;
+  mode: number;
+}
+
+describe("the published package (npm pack, then imported from ESM and CommonJS)", function () {
+  // A full build of a copy of the project, on a shared 2-core machine.
+  this.timeout(240_000);
+
+  let work: string;
+  let consumer: string;
+  let files: PackedFile[];
+  let manifest: {
+    version: string;
+    bin?: Record<string, string>;
+    exports?: unknown;
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
+
+  async function probe(args: string[]): Promise<Probe> {
+    const { stdout } = await run(process.execPath, args, {
+      cwd: consumer,
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+    return JSON.parse(stdout) as Probe;
+  }
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), "azure-sdk-doctor-pack-"));
+    // A copy, so the build neither races other runs over dist/ nor leaves anything in the checkout.
+    const project = join(work, "project");
+    await mkdir(project);
+    for (const entry of [
+      "package.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "src",
+      "README.md",
+      "CHANGELOG.md",
+      "LICENSE",
+    ]) {
+      await cp(join(ROOT, entry), join(project, entry), { recursive: true });
+    }
+    await symlink(join(ROOT, "node_modules"), join(project, "node_modules"), "dir");
+    await sh("npm", ["run", "build"], project);
+    const packed = await sh(
+      "npm",
+      ["pack", "--ignore-scripts", "--json", "--pack-destination", work],
+      project,
+    );
+    const [result] = JSON.parse(packed) as { filename: string; files: PackedFile[] }[];
+    assert.ok(result);
+    files = result.files;
+
+    consumer = join(work, "consumer");
+    const installed = join(consumer, "node_modules", PACKAGE_NAME);
+    await mkdir(installed, { recursive: true });
+    await sh("tar", ["-xzf", join(work, result.filename), "-C", installed, "--strip-components=1"], work);
+    manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as typeof manifest;
+    // Only what the package declares is installed beside it: an undeclared import fails here.
+    const declared = [
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ];
+    for (const name of [...declared, "@types/node"]) {
+      await mkdir(dirname(join(consumer, "node_modules", name)), { recursive: true });
+      await symlink(join(ROOT, "node_modules", name), join(consumer, "node_modules", name), "dir");
+    }
+  });
+
+  after(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it("ships the built code, its declarations, README, CHANGELOG and LICENSE, and nothing else", () => {
+    const paths = files.map((file) => file.path).sort();
+    for (const required of [
+      "package.json",
+      "README.md",
+      "CHANGELOG.md",
+      "LICENSE",
+      "dist/esm/index.js",
+      "dist/esm/index.d.ts",
+      "dist/commonjs/index.js",
+      "dist/commonjs/index.d.ts",
+      "dist/commonjs/package.json",
+    ]) {
+      assert.ok(paths.includes(required), `missing ${required}`);
+    }
+    const unexpected = paths.filter(
+      (path) =>
+        !["package.json", "README.md", "CHANGELOG.md", "LICENSE"].includes(path) &&
+        !(path.startsWith("dist/") && /\.(js|d\.ts|json)$/.test(path)),
+    );
+    assert.deepEqual(unexpected, [], "files outside dist/ or source maps in the tarball");
+  });
+
+  it("has an executable azure-sdk-doctor command with a node shebang", async () => {
+    const target = manifest.bin?.[PACKAGE_NAME]?.replace(/^\.\//, "");
+    assert.equal(target, "dist/esm/cli/main.js");
+    const packedBin = files.find((file) => file.path === target);
+    assert.ok(packedBin, `${target} is not in the tarball`);
+    assert.ok(packedBin.mode & 0o111, `${target} is not executable`);
+    const installed = join(consumer, "node_modules", PACKAGE_NAME, target);
+    assert.ok((await stat(installed)).isFile());
+    assert.match(await readFile(installed, "utf8"), /^#!\/usr\/bin\/env node\n/);
+    // Loads every module the command needs from the tarball, and finds the shipped package.json.
+    assert.equal(await sh(process.execPath, [installed, "--version"], consumer), `${manifest.version}\n`);
+  });
+
+  it("loads from ESM import() and CommonJS require() with the same API and catalog", async () => {
+    const esm = await probe(["--input-type=module", "-e", ESM_PROBE]);
+    const cjs = await probe(["-e", CJS_PROBE]);
+
+    assert.match(esm.resolved, /\/dist\/esm\/index\.js$/);
+    assert.match(cjs.resolved, /\/dist\/commonjs\/index\.js$/);
+    for (const loaded of [esm, cjs]) {
+      for (const name of ["diagnosisPolicy", "diagnosisPolicyName", "diagnose", "catalog", "preflight"]) {
+        assert.ok(loaded.exports.includes(name), `${name} missing from ${loaded.resolved}`);
+      }
+      assert.equal(loaded.diagnosisPolicyName, "diagnosisPolicy");
+      assert.equal(loaded.policyName, "diagnosisPolicy");
+      assert.equal(loaded.diagnose, "function");
+      assert.equal(loaded.cause, "tlsCertificateExpired");
+      assert.ok(loaded.catalog.length > 0);
+    }
+    assert.deepEqual(cjs.exports, esm.exports);
+    assert.deepEqual(cjs.catalog, esm.catalog);
+  });
+
+  it("type-checks a TypeScript consumer of either module system against the shipped declarations", async () => {
+    const imports = `import { catalog, diagnose, diagnosisPolicy, diagnosisPolicyName, type Diagnosis } from "${PACKAGE_NAME}";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";`;
+    await writeFile(join(consumer, "esm.mts"), TYPED_USE(imports));
+    await writeFile(join(consumer, "cjs.cts"), TYPED_USE(imports));
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const args = [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext"];
+    await sh(process.execPath, [...args, "--types", "node", "esm.mts", "cjs.cts"], consumer);
+  });
+});
