@@ -17,7 +17,17 @@ export function diagnosisOfError(error: unknown, host: string): Diagnosis | unde
  *
  * @param facts - the code or status, and the endpoint's host.
  */
-export function diagnosisOfFinding(facts: { nodeCode?: string; status?: number; host: string }): Diagnosis | undefined {
-  const signals: FailureSignals = { ...facts, message: "", body: "", fromAzure: false, bearerChallenge: false };
+export function diagnosisOfFinding(facts: {
+  nodeCode?: string;
+  status?: number;
+  host: string;
+}): Diagnosis | undefined {
+  const signals: FailureSignals = {
+    ...facts,
+    message: "",
+    body: "",
+    fromAzure: false,
+    bearerChallenge: false,
+  };
   return classify(signals);
 }

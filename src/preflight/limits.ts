@@ -45,7 +45,10 @@ export function withinLimits<T>(
       });
     const onAbort = (): void => stop(abortError());
     const timer = setTimeout(
-      () => stop(Object.assign(new Error(`${what} timed out after ${limits.timeoutMs} ms`), { code: "ETIMEDOUT" })),
+      () =>
+        stop(
+          Object.assign(new Error(`${what} timed out after ${limits.timeoutMs} ms`), { code: "ETIMEDOUT" }),
+        ),
       limits.timeoutMs,
     );
     limits.abortSignal?.addEventListener("abort", onAbort, { once: true });

@@ -33,16 +33,19 @@ export function resolve(host: string, limits: StepLimits): Promise<{ address: st
  * @param limits - timeout and abort signal.
  */
 export function connect(address: string, port: number, limits: StepLimits): Promise<net.Socket> {
-  return withinLimits(limits, `connecting to ${address}:${port}`, (signal) =>
-    new Promise<net.Socket>((resolve, reject) => {
-      const socket = net.connect({ host: address, port });
-      signal.addEventListener("abort", () => socket.destroy(), { once: true });
-      socket.once("connect", () => {
-        socket.removeAllListeners("error");
-        resolve(socket);
-      });
-      socket.once("error", reject);
-    }),
+  return withinLimits(
+    limits,
+    `connecting to ${address}:${port}`,
+    (signal) =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect({ host: address, port });
+        signal.addEventListener("abort", () => socket.destroy(), { once: true });
+        socket.once("connect", () => {
+          socket.removeAllListeners("error");
+          resolve(socket);
+        });
+        socket.once("error", reject);
+      }),
   );
 }
 
@@ -69,54 +72,68 @@ export class ProxyTunnelError extends Error {
 export function tunnel(route: ProxyRoute, target: Target, limits: StepLimits): Promise<net.Socket> {
   const proxyHost = bare(route.url.hostname);
   const proxyPort = Number(route.url.port) || (route.url.protocol === "https:" ? 443 : 80);
-  return withinLimits(limits, `opening a tunnel through the proxy ${route.url.host}`, (signal) =>
-    new Promise<net.Socket>((resolve, reject) => {
-      const socket: net.Socket =
-        route.url.protocol === "https:"
-          ? tls.connect({ host: proxyHost, port: proxyPort, servername: net.isIP(proxyHost) ? undefined : proxyHost })
-          : net.connect({ host: proxyHost, port: proxyPort });
-      signal.addEventListener("abort", () => socket.destroy(), { once: true });
-      const fail = (error: Error): void => {
-        socket.destroy();
-        reject(error);
-      };
-      socket.once("error", fail);
-      socket.once(route.url.protocol === "https:" ? "secureConnect" : "connect", () => {
-        const authority = `${net.isIPv6(target.host) ? `[${target.host}]` : target.host}:${target.port}`;
-        const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
-        if (route.url.username) {
-          const user = decodeURIComponent(route.url.username);
-          const password = decodeURIComponent(route.url.password);
-          lines.push(`Proxy-Authorization: Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`);
-        }
-        socket.write(`${lines.join("\r\n")}\r\n\r\n`);
-      });
-      let head = Buffer.alloc(0);
-      const onData = (chunk: Buffer): void => {
-        head = Buffer.concat([head, chunk]);
-        const end = head.indexOf("\r\n\r\n");
-        if (end < 0) {
-          if (head.length > PROXY_HEAD_LIMIT) fail(new ProxyTunnelError(0, "(an answer too long to be HTTP)"));
-          return;
-        }
-        socket.off("data", onData);
-        const status = /^HTTP\/\d(?:\.\d)? (\d{3}) ?([^\r\n]*)/.exec(head.subarray(0, end).toString("latin1"));
-        const code = Number(status?.[1] ?? 0);
-        if (code < 200 || code > 299) {
-          fail(new ProxyTunnelError(code, status?.[2] ?? "(not an HTTP answer)"));
-          return;
-        }
-        socket.removeListener("error", fail);
-        socket.removeListener("end", onEnd);
-        // Bytes after the head belong to the tunnel; a proxy sends none before the client speaks.
-        if (head.length > end + 4) socket.unshift(head.subarray(end + 4));
-        resolve(socket);
-      };
-      const onEnd = (): void =>
-        fail(Object.assign(new Error("The proxy closed the connection before answering CONNECT"), { code: "ECONNRESET" }));
-      socket.on("data", onData);
-      socket.once("end", onEnd);
-    }),
+  return withinLimits(
+    limits,
+    `opening a tunnel through the proxy ${route.url.host}`,
+    (signal) =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket: net.Socket =
+          route.url.protocol === "https:"
+            ? tls.connect({
+                host: proxyHost,
+                port: proxyPort,
+                servername: net.isIP(proxyHost) ? undefined : proxyHost,
+              })
+            : net.connect({ host: proxyHost, port: proxyPort });
+        signal.addEventListener("abort", () => socket.destroy(), { once: true });
+        const fail = (error: Error): void => {
+          socket.destroy();
+          reject(error);
+        };
+        socket.once("error", fail);
+        socket.once(route.url.protocol === "https:" ? "secureConnect" : "connect", () => {
+          const authority = `${net.isIPv6(target.host) ? `[${target.host}]` : target.host}:${target.port}`;
+          const lines = [`CONNECT ${authority} HTTP/1.1`, `Host: ${authority}`];
+          if (route.url.username) {
+            const user = decodeURIComponent(route.url.username);
+            const password = decodeURIComponent(route.url.password);
+            lines.push(`Proxy-Authorization: Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`);
+          }
+          socket.write(`${lines.join("\r\n")}\r\n\r\n`);
+        });
+        let head = Buffer.alloc(0);
+        const onData = (chunk: Buffer): void => {
+          head = Buffer.concat([head, chunk]);
+          const end = head.indexOf("\r\n\r\n");
+          if (end < 0) {
+            if (head.length > PROXY_HEAD_LIMIT)
+              fail(new ProxyTunnelError(0, "(an answer too long to be HTTP)"));
+            return;
+          }
+          socket.off("data", onData);
+          const status = /^HTTP\/\d(?:\.\d)? (\d{3}) ?([^\r\n]*)/.exec(
+            head.subarray(0, end).toString("latin1"),
+          );
+          const code = Number(status?.[1] ?? 0);
+          if (code < 200 || code > 299) {
+            fail(new ProxyTunnelError(code, status?.[2] ?? "(not an HTTP answer)"));
+            return;
+          }
+          socket.removeListener("error", fail);
+          socket.removeListener("end", onEnd);
+          // Bytes after the head belong to the tunnel; a proxy sends none before the client speaks.
+          if (head.length > end + 4) socket.unshift(head.subarray(end + 4));
+          resolve(socket);
+        };
+        const onEnd = (): void =>
+          fail(
+            Object.assign(new Error("The proxy closed the connection before answering CONNECT"), {
+              code: "ECONNRESET",
+            }),
+          );
+        socket.on("data", onData);
+        socket.once("end", onEnd);
+      }),
   );
 }
 
@@ -148,39 +165,42 @@ export function handshake(
   ca: string | string[] | undefined,
   limits: StepLimits,
 ): Promise<Handshake> {
-  return withinLimits(limits, `the TLS handshake with ${target.host}:${target.port}`, (signal) =>
-    new Promise<Handshake>((resolve, reject) => {
-      const secure = tls.connect({
-        socket,
-        host: target.host,
-        servername: net.isIP(target.host) ? undefined : target.host,
-        minVersion: "TLSv1.2",
-        rejectUnauthorized: verify,
-        ...(ca === undefined ? {} : { ca }),
-      });
-      const close = (): void => {
-        secure.destroy();
-        socket.destroy();
-      };
-      signal.addEventListener("abort", close, { once: true });
-      secure.on("error", (error) => {
-        close();
-        reject(error);
-      });
-      secure.once("secureConnect", () => {
-        const result: Handshake = {
-          protocol: secure.getProtocol() ?? undefined,
-          cipher: secure.getCipher()?.name,
-          peer: secure.getPeerCertificate(true),
-          authorizationError: secure.authorized ? undefined : String(secure.authorizationError),
+  return withinLimits(
+    limits,
+    `the TLS handshake with ${target.host}:${target.port}`,
+    (signal) =>
+      new Promise<Handshake>((resolve, reject) => {
+        const secure = tls.connect({
+          socket,
+          host: target.host,
+          servername: net.isIP(target.host) ? undefined : target.host,
+          minVersion: "TLSv1.2",
+          rejectUnauthorized: verify,
+          ...(ca === undefined ? {} : { ca }),
+        });
+        const close = (): void => {
+          secure.destroy();
+          socket.destroy();
         };
-        // A graceful close lets the last handshake message and close_notify reach the server, which
-        // then sees a completed handshake rather than a reset; the timer bounds a server that lingers.
-        secure.end();
-        setTimeout(close, limits.timeoutMs).unref();
-        secure.once("close", close);
-        resolve(result);
-      });
-    }),
+        signal.addEventListener("abort", close, { once: true });
+        secure.on("error", (error) => {
+          close();
+          reject(error);
+        });
+        secure.once("secureConnect", () => {
+          const result: Handshake = {
+            protocol: secure.getProtocol() ?? undefined,
+            cipher: secure.getCipher()?.name,
+            peer: secure.getPeerCertificate(true),
+            authorizationError: secure.authorized ? undefined : String(secure.authorizationError),
+          };
+          // A graceful close lets the last handshake message and close_notify reach the server, which
+          // then sees a completed handshake rather than a reset; the timer bounds a server that lingers.
+          secure.end();
+          setTimeout(close, limits.timeoutMs).unref();
+          secure.once("close", close);
+          resolve(result);
+        });
+      }),
   );
 }

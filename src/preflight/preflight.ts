@@ -3,7 +3,12 @@ import { performance } from "node:perf_hooks";
 import type { DetailedPeerCertificate } from "node:tls";
 import { PREFLIGHT_CODES } from "../catalog/preflight.js";
 import type { Diagnosis } from "../diagnosis.js";
-import { checkRefusedCertificate, checkTrustedCertificate, describeCertificate, isCertificateError } from "./checks/certificate.js";
+import {
+  checkRefusedCertificate,
+  checkTrustedCertificate,
+  describeCertificate,
+  isCertificateError,
+} from "./checks/certificate.js";
 import { describeAddresses } from "./checks/dns.js";
 import { bare, checkEndpoint, checkScheme, parseEndpoint, type CheckResult } from "./checks/endpoint.js";
 import { checkEnvironment } from "./checks/environment.js";
@@ -11,7 +16,13 @@ import { diagnosisOfError, diagnosisOfFinding } from "./findings.js";
 import { abortError, isAbortError, type StepLimits } from "./limits.js";
 import { connect, handshake, ProxyTunnelError, resolve, tunnel, type Target } from "./network.js";
 import { proxyFor, proxyLabel, type ProxyChoice } from "./proxy.js";
-import type { PreflightCheck, PreflightCheckId, PreflightOptions, PreflightReport, PreflightTls } from "./types.js";
+import type {
+  PreflightCheck,
+  PreflightCheckId,
+  PreflightOptions,
+  PreflightReport,
+  PreflightTls,
+} from "./types.js";
 
 /** The default bound of each network step, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 5000;
@@ -33,7 +44,9 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
   const url = parseEndpoint(endpoint);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-    throw new RangeError(`preflight: timeoutMs must be a positive number of milliseconds, not ${String(timeoutMs)}.`);
+    throw new RangeError(
+      `preflight: timeoutMs must be a positive number of milliseconds, not ${String(timeoutMs)}.`,
+    );
   }
   const choice = proxyFor(url, options.proxyOptions);
   if (options.abortSignal?.aborted) throw abortError();
@@ -42,7 +55,10 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
   const target: Target = { host: bare(url.hostname), port: Number(url.port) || (secure ? 443 : 80) };
 
   const checks: PreflightCheck[] = [];
-  const record = async (id: PreflightCheckId, check: () => CheckResult | Promise<CheckResult>): Promise<PreflightCheck> => {
+  const record = async (
+    id: PreflightCheckId,
+    check: () => CheckResult | Promise<CheckResult>,
+  ): Promise<PreflightCheck> => {
     const start = performance.now();
     const result = await check();
     const done: PreflightCheck = { id, ...result, durationMs: Math.round(performance.now() - start) };
@@ -70,17 +86,29 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
     try {
       const answers = await resolve(target.host, limits);
       address = answers[0]?.address;
-      return { status: "pass", summary: describeAddresses(target.host, answers.map((answer) => answer.address)) };
+      return {
+        status: "pass",
+        summary: describeAddresses(
+          target.host,
+          answers.map((answer) => answer.address),
+        ),
+      };
     } catch (error) {
       rethrowAbort(error);
       // A resolver that does not answer in time is the temporary failure getaddrinfo reports as EAI_AGAIN.
       const code = codeOf(error) === "ETIMEDOUT" ? "EAI_AGAIN" : codeOf(error);
-      return failed(`${target.host} did not resolve: ${reasonOf(error)}`, diagnosisOfFinding({ nodeCode: code, host: target.host }) ?? diagnosisOfFinding({ nodeCode: "ENOTFOUND", host: target.host }));
+      return failed(
+        `${target.host} did not resolve: ${reasonOf(error)}`,
+        diagnosisOfFinding({ nodeCode: code, host: target.host }) ??
+          diagnosisOfFinding({ nodeCode: "ENOTFOUND", host: target.host }),
+      );
     }
   });
 
   const open = async (): Promise<Socket> =>
-    choice.proxy ? tunnel(choice.proxy, target, limits) : connect(address ?? target.host, target.port, limits);
+    choice.proxy
+      ? tunnel(choice.proxy, target, limits)
+      : connect(address ?? target.host, target.port, limits);
 
   let socket: Socket | undefined;
   try {
@@ -88,10 +116,16 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
       if (!choice.proxy) return { status: "skip", summary: noProxyReason(choice, target.host) };
       try {
         socket = await open();
-        return { status: "pass", summary: `The proxy ${proxyLabel(choice.proxy)} (${choice.proxy.source}) opened a tunnel to ${target.host}:${target.port}.` };
+        return {
+          status: "pass",
+          summary: `The proxy ${proxyLabel(choice.proxy)} (${choice.proxy.source}) opened a tunnel to ${target.host}:${target.port}.`,
+        };
       } catch (error) {
         rethrowAbort(error);
-        return failed(`The proxy ${proxyLabel(choice.proxy)} (${choice.proxy.source}) did not open a tunnel: ${reasonOf(error)}`, proxyDiagnosis(error, target.host));
+        return failed(
+          `The proxy ${proxyLabel(choice.proxy)} (${choice.proxy.source}) did not open a tunnel: ${reasonOf(error)}`,
+          proxyDiagnosis(error, target.host),
+        );
       }
     });
 
@@ -101,19 +135,26 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
           ? { status: "pass", summary: `Reached ${target.host}:${target.port} through the proxy's tunnel.` }
           : { status: "skip", summary: "Not tried: the proxy did not open a tunnel." };
       }
-      if (address === undefined) return { status: "skip", summary: "Not tried: the host name did not resolve." };
+      if (address === undefined)
+        return { status: "skip", summary: "Not tried: the host name did not resolve." };
       try {
         socket = await open();
         return { status: "pass", summary: `Connected to ${address}:${target.port}.` };
       } catch (error) {
         rethrowAbort(error);
-        return failed(`Could not connect to ${address}:${target.port}: ${reasonOf(error)}`, diagnosisOfError(error, target.host));
+        return failed(
+          `Could not connect to ${address}:${target.port}: ${reasonOf(error)}`,
+          diagnosisOfError(error, target.host),
+        );
       }
     });
 
     if (!secure) {
       await record("tls", () => ({ status: "skip", summary: "Not tried: the endpoint is not https." }));
-      await record("certificate", () => ({ status: "skip", summary: "Not tried: the endpoint is not https." }));
+      await record("certificate", () => ({
+        status: "skip",
+        summary: "Not tried: the endpoint is not https.",
+      }));
       return report();
     }
     const connected = socket;
@@ -146,7 +187,11 @@ async function verify(
     try {
       const shaken = await handshake(socket, target, true, ca, limits);
       trustedPeer = shaken.peer;
-      tlsFacts = { protocol: shaken.protocol, cipher: shaken.cipher, certificate: describeCertificate(shaken.peer, true) };
+      tlsFacts = {
+        protocol: shaken.protocol,
+        cipher: shaken.cipher,
+        certificate: describeCertificate(shaken.peer, true),
+      };
       return {
         status: "pass",
         summary: `${shaken.protocol ?? "TLS"} with ${shaken.cipher ?? "an unnamed cipher"}; the certificate chain and the host name verified.`,
@@ -155,7 +200,10 @@ async function verify(
       rethrowAbort(error);
       const diagnosis = diagnosisOfError(error, target.host);
       refusal = { code: codeOf(error) ?? "", diagnosis };
-      return failed(`The handshake with TLS 1.2+ and full verification failed: ${reasonOf(error)}`, diagnosis);
+      return failed(
+        `The handshake with TLS 1.2+ and full verification failed: ${reasonOf(error)}`,
+        diagnosis,
+      );
     }
   });
 
@@ -174,7 +222,10 @@ async function verify(
       return checkRefusedCertificate(certificate, shaken.peer, refusal.code, refusal.diagnosis);
     } catch (error) {
       rethrowAbort(error);
-      return failed(`Not accepted (${refusal.code}); the presented chain could not be read: ${reasonOf(error)}`, refusal.diagnosis);
+      return failed(
+        `Not accepted (${refusal.code}); the presented chain could not be read: ${reasonOf(error)}`,
+        refusal.diagnosis,
+      );
     }
   });
   return report(tlsFacts);

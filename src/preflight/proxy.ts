@@ -84,8 +84,13 @@ function parseProxyUrl(value: string, source: string): URL {
  */
 export function noProxyMatch(hostname: string, noProxy: string): string | undefined {
   const host = hostname.toLowerCase();
-  for (const entry of noProxy.split(",").map((item) => item.trim().toLowerCase()).filter(Boolean)) {
-    if (entry.startsWith(".") ? host.endsWith(entry) || host === entry.slice(1) : host === entry) return entry;
+  // Entries are compared as written, as the SDK compares them with the URL's lower-case host name.
+  for (const entry of noProxy
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
+    if (entry.startsWith(".") ? host.endsWith(entry) || host === entry.slice(1) : host === entry)
+      return entry;
   }
   return undefined;
 }

@@ -5,14 +5,7 @@ export type PreflightStatus = "pass" | "warn" | "fail" | "skip";
 
 /** The id of a preflight check, in the order they run. */
 export type PreflightCheckId =
-  | "scheme"
-  | "endpoint"
-  | "environment"
-  | "dns"
-  | "proxy"
-  | "tcp"
-  | "tls"
-  | "certificate";
+  "scheme" | "endpoint" | "environment" | "dns" | "proxy" | "tcp" | "tls" | "certificate";
 
 /** One check of a preflight run. */
 export interface PreflightCheck {

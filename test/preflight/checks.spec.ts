@@ -16,7 +16,16 @@ function check(report: PreflightReport, id: PreflightCheckId) {
   return found;
 }
 
-const ORDER: PreflightCheckId[] = ["scheme", "endpoint", "environment", "dns", "proxy", "tcp", "tls", "certificate"];
+const ORDER: PreflightCheckId[] = [
+  "scheme",
+  "endpoint",
+  "environment",
+  "dns",
+  "proxy",
+  "tcp",
+  "tls",
+  "certificate",
+];
 
 describe("preflight(): every check against real loopback servers", () => {
   let ca: Authority;
@@ -45,7 +54,10 @@ describe("preflight(): every check against real loopback servers", () => {
 
     assert.equal(report.ok, true, JSON.stringify(report.checks, null, 2));
     assert.equal(report.endpoint, `https://localhost:${server.port}`);
-    assert.deepEqual(report.checks.map((c) => c.id), ORDER);
+    assert.deepEqual(
+      report.checks.map((c) => c.id),
+      ORDER,
+    );
     for (const c of report.checks) {
       assert.ok(c.status === "pass" || c.status === "skip", `${c.id}: ${c.status} ${c.summary}`);
       assert.equal(c.diagnosis, undefined);
@@ -71,12 +83,48 @@ describe("preflight(): every check against real loopback servers", () => {
     cause: string;
     certificate?: "fail" | "skip";
   }[] = [
-    { name: "a server speaking only TLS 1.0/1.1", start: () => startLegacyTlsServer(ca.issue({})), failing: "tls", cause: "tlsVersionUnsupported", certificate: "skip" },
-    { name: "a self-signed certificate", start: () => startTlsServer(selfSigned()), failing: "tls", cause: "tlsUntrustedCertificate", certificate: "fail" },
-    { name: "an expired certificate", start: () => startTlsServer(ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) })), failing: "tls", cause: "tlsCertificateExpired", certificate: "fail" },
-    { name: "a certificate not valid yet", start: () => startTlsServer(ca.issue({ notBefore: when.daysFromNow(2) })), failing: "tls", cause: "tlsCertificateNotYetValid", certificate: "fail" },
-    { name: "a certificate for another host", start: () => startTlsServer(ca.issue({ hosts: ["other.example"] })), failing: "tls", cause: "tlsHostnameMismatch", certificate: "fail" },
-    { name: "plain HTTP behind an https:// URL", start: () => startHttpServer(), failing: "tls", cause: "endpointNotTls", certificate: "skip" },
+    {
+      name: "a server speaking only TLS 1.0/1.1",
+      start: () => startLegacyTlsServer(ca.issue({})),
+      failing: "tls",
+      cause: "tlsVersionUnsupported",
+      certificate: "skip",
+    },
+    {
+      name: "a self-signed certificate",
+      start: () => startTlsServer(selfSigned()),
+      failing: "tls",
+      cause: "tlsUntrustedCertificate",
+      certificate: "fail",
+    },
+    {
+      name: "an expired certificate",
+      start: () => startTlsServer(ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) })),
+      failing: "tls",
+      cause: "tlsCertificateExpired",
+      certificate: "fail",
+    },
+    {
+      name: "a certificate not valid yet",
+      start: () => startTlsServer(ca.issue({ notBefore: when.daysFromNow(2) })),
+      failing: "tls",
+      cause: "tlsCertificateNotYetValid",
+      certificate: "fail",
+    },
+    {
+      name: "a certificate for another host",
+      start: () => startTlsServer(ca.issue({ hosts: ["other.example"] })),
+      failing: "tls",
+      cause: "tlsHostnameMismatch",
+      certificate: "fail",
+    },
+    {
+      name: "plain HTTP behind an https:// URL",
+      start: () => startHttpServer(),
+      failing: "tls",
+      cause: "endpointNotTls",
+      certificate: "skip",
+    },
   ];
 
   for (const f of failures) {

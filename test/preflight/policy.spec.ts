@@ -35,7 +35,11 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
 
   it("runs one preflight handshake for 30 racing first requests, and none for a later request", async () => {
     const server = await keep(startObservedTlsServer(ca.issue({})));
-    const client = searchClient({ endpoint: `https://localhost:${server.port}`, apiKey: API_KEY, policy: { preflight: true } });
+    const client = searchClient({
+      endpoint: `https://localhost:${server.port}`,
+      apiKey: API_KEY,
+      policy: { preflight: true },
+    });
 
     const counts = await Promise.all(Array.from({ length: 30 }, () => client.getDocumentsCount()));
     assert.deepEqual(new Set(counts), new Set([42]));
@@ -48,9 +52,15 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   });
 
   it("never sends a request that failed the preflight, throws a RestError with the check's diagnosis, and retries once fixed", async () => {
-    const stranger = createAuthority("Zscaler Root CA", "Zscaler Inc.").intermediate("Zscaler Intermediate Root CA");
+    const stranger = createAuthority("Zscaler Root CA", "Zscaler Inc.").intermediate(
+      "Zscaler Intermediate Root CA",
+    );
     const server = await keep(startObservedTlsServer(stranger.issue({})));
-    const client = searchClient({ endpoint: `https://localhost:${server.port}`, apiKey: API_KEY, policy: { preflight: true } });
+    const client = searchClient({
+      endpoint: `https://localhost:${server.port}`,
+      apiKey: API_KEY,
+      policy: { preflight: true },
+    });
 
     const error = await failure(() => client.getDocumentsCount());
     assert.ok(isRestError(error));
@@ -68,11 +78,19 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
     }
 
     const second = await failure(() => client.getDocumentsCount());
-    assert.equal((second as { code?: string }).code, "PreflightFailed", "a failing result is not kept: it runs again");
+    assert.equal(
+      (second as { code?: string }).code,
+      "PreflightFailed",
+      "a failing result is not kept: it runs again",
+    );
     assert.equal(server.requests.length, 0);
 
     server.setCertificate(ca.issue({}));
-    assert.equal(await client.getDocumentsCount(), 42, "once the server is fixed, the next request goes through");
+    assert.equal(
+      await client.getDocumentsCount(),
+      42,
+      "once the server is fixed, the next request goes through",
+    );
     assert.equal(server.requests.length, 1);
     assert.equal(server.requests[0]?.headers["api-key"], API_KEY);
   });
@@ -80,11 +98,16 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   it("trusts the roots the client trusts through tlsOptions", async () => {
     const own = createAuthority("Client Pinned Root");
     const server = await keep(startObservedTlsServer(own.issue({})));
-    const client = new SearchClient(`https://localhost:${server.port}`, "hotels", new AzureKeyCredential(API_KEY), {
-      tlsOptions: { ca: own.cert },
-      retryOptions: { maxRetries: 0 },
-      additionalPolicies: [{ policy: diagnosisPolicy({ preflight: true }), position: "perCall" }],
-    });
+    const client = new SearchClient(
+      `https://localhost:${server.port}`,
+      "hotels",
+      new AzureKeyCredential(API_KEY),
+      {
+        tlsOptions: { ca: own.cert },
+        retryOptions: { maxRetries: 0 },
+        additionalPolicies: [{ policy: diagnosisPolicy({ preflight: true }), position: "perCall" }],
+      },
+    );
     assert.equal(await client.getDocumentsCount(), 42);
     assert.equal(server.handshakesWithoutRequest(), 1);
   });
@@ -101,7 +124,11 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
       });
 
     assert.equal(await viaProxy(proxy.port).getDocumentsCount(), 42);
-    assert.deepEqual(proxy.connects, [`localhost:${server.port}`, `localhost:${server.port}`], "the preflight and the request both tunnelled");
+    assert.deepEqual(
+      proxy.connects,
+      [`localhost:${server.port}`, `localhost:${server.port}`],
+      "the preflight and the request both tunnelled",
+    );
 
     const guarded = await keep(startConnectProxy({ requireAuthorization: "Basic c29tZW9uZTpzZWNyZXQ=" }));
     const error = await failure(() => viaProxy(guarded.port).getDocumentsCount());
@@ -112,7 +139,11 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
 
   it("ends a waiting request when its own abort signal fires, without ending the shared run", async () => {
     const server = await keep(startObservedTlsServer(ca.issue({})));
-    const client = searchClient({ endpoint: `https://localhost:${server.port}`, apiKey: API_KEY, policy: { preflight: true } });
+    const client = searchClient({
+      endpoint: `https://localhost:${server.port}`,
+      apiKey: API_KEY,
+      policy: { preflight: true },
+    });
     const aborted = AbortSignal.abort();
     const error = await failure(() => client.getDocumentsCount({ abortSignal: aborted }));
     assert.equal((error as Error).name, "AbortError");

@@ -23,7 +23,10 @@ interface Outcome {
 }
 
 /** Runs the fixture in a Node.js process with the given flags and environment; returns its JSON line. */
-async function request(flags: string[], env: Record<string, string>): Promise<{ outcome: Outcome; output: string }> {
+async function request(
+  flags: string[],
+  env: Record<string, string>,
+): Promise<{ outcome: Outcome; output: string }> {
   const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", ...flags, FIXTURE], {
     cwd: ROOT,
     env: { ...process.env, API_KEY, ...env },
@@ -61,7 +64,10 @@ describe("preflight in processes that weaken TLS (child processes, real SearchCl
 
     it("without the preflight, the request and its api-key reach the server over TLS 1.0/1.1", async () => {
       const before = server.requests.length;
-      const { outcome } = await request(flags, { ENDPOINT: `https://localhost:${server.port}`, NODE_EXTRA_CA_CERTS: caFile });
+      const { outcome } = await request(flags, {
+        ENDPOINT: `https://localhost:${server.port}`,
+        NODE_EXTRA_CA_CERTS: caFile,
+      });
       assert.deepEqual(outcome, { sent: true, count: 42 });
       assert.equal(server.requests.length, before + 1);
       assert.equal(server.requests.at(-1)?.headers["api-key"], API_KEY);
@@ -77,7 +83,10 @@ describe("preflight in processes that weaken TLS (child processes, real SearchCl
       assert.equal(outcome.sent, false);
       assert.equal(outcome.code, "PreflightFailed");
       assert.equal(outcome.cause, "tlsVersionUnsupported");
-      assert.deepEqual(outcome.checks?.find((c) => c.id === "tls"), { id: "tls", status: "fail", cause: "tlsVersionUnsupported" });
+      assert.deepEqual(
+        outcome.checks?.find((c) => c.id === "tls"),
+        { id: "tls", status: "fail", cause: "tlsVersionUnsupported" },
+      );
       assert.equal(server.requests.length, before, "nothing reached the server");
       assert.ok(!output.includes(API_KEY), "the api-key is not printed");
     });
@@ -87,7 +96,9 @@ describe("preflight in processes that weaken TLS (child processes, real SearchCl
     const env = { NODE_TLS_REJECT_UNAUTHORIZED: "0", NODE_EXTRA_CA_CERTS: "" };
     let server: TestServer;
     before(async () => {
-      const leaf = createAuthority("Zscaler Root CA", "Zscaler Inc.").intermediate("Zscaler Intermediate Root CA").issue({});
+      const leaf = createAuthority("Zscaler Root CA", "Zscaler Inc.")
+        .intermediate("Zscaler Intermediate Root CA")
+        .issue({});
       server = await startTlsServer({ cert: leaf.fullChain, key: leaf.key });
       servers.push(server);
     });
@@ -102,15 +113,25 @@ describe("preflight in processes that weaken TLS (child processes, real SearchCl
 
     it("with diagnosisPolicy({ preflight: true }), neither the request nor the api-key reaches it, and the setting is flagged", async () => {
       const before = server.requests.length;
-      const { outcome, output } = await request([], { ...env, ENDPOINT: `https://localhost:${server.port}`, PREFLIGHT: "1" });
+      const { outcome, output } = await request([], {
+        ...env,
+        ENDPOINT: `https://localhost:${server.port}`,
+        PREFLIGHT: "1",
+      });
       assert.equal(outcome.sent, false);
       assert.equal(outcome.cause, "tlsUntrustedCertificate");
-      assert.deepEqual(outcome.checks?.find((c) => c.id === "environment"), {
-        id: "environment",
-        status: "warn",
-        cause: "certificateChecksDisabled",
-      });
-      assert.match(outcome.message ?? "", /issued by Zscaler Intermediate Root CA, a certificate from Zscaler TLS inspection/);
+      assert.deepEqual(
+        outcome.checks?.find((c) => c.id === "environment"),
+        {
+          id: "environment",
+          status: "warn",
+          cause: "certificateChecksDisabled",
+        },
+      );
+      assert.match(
+        outcome.message ?? "",
+        /issued by Zscaler Intermediate Root CA, a certificate from Zscaler TLS inspection/,
+      );
       assert.equal(server.requests.length, before, "nothing reached the server");
       assert.ok(!output.includes(API_KEY), "the api-key is not printed");
     });

@@ -15,7 +15,8 @@ export const EXPIRY_WARNING_DAYS = 14;
  * Verification failures worth a second, unverified handshake to read the chain: the certificate
  * was received and judged, unlike protocol or connection failures.
  */
-const CERTIFICATE_ERROR = /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_CERT_ALTNAME_INVALID$|INVALID_|PATH_LENGTH_|HOSTNAME_MISMATCH)/;
+const CERTIFICATE_ERROR =
+  /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_CERT_ALTNAME_INVALID$|INVALID_|PATH_LENGTH_|HOSTNAME_MISMATCH)/;
 
 /**
  * Whether a handshake error is about the certificate it was shown.
@@ -36,7 +37,8 @@ function nameOf(name: tls.Certificate | undefined): string {
 
 /** The most readable part of a name: its common name, else its organisation, else all of it. */
 function shortName(name: tls.Certificate | undefined): string {
-  const pick = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+  const pick = (value: string | string[] | undefined): string | undefined =>
+    Array.isArray(value) ? value[0] : value;
   return pick(name?.CN) ?? pick(name?.O) ?? nameOf(name);
 }
 
@@ -47,11 +49,19 @@ function shortName(name: tls.Certificate | undefined): string {
  * @param trusted - whether the verifying handshake accepted it.
  * @param now - the time to count days from.
  */
-export function describeCertificate(peer: tls.DetailedPeerCertificate, trusted: boolean, now = Date.now()): PreflightCertificate {
+export function describeCertificate(
+  peer: tls.DetailedPeerCertificate,
+  trusted: boolean,
+  now = Date.now(),
+): PreflightCertificate {
   const chain: string[] = [];
   const names = [nameOf(peer.issuer)];
   const seen = new Set([peer.fingerprint256]);
-  for (let cert = peer.issuerCertificate; cert && !seen.has(cert.fingerprint256); cert = cert.issuerCertificate) {
+  for (
+    let cert = peer.issuerCertificate;
+    cert && !seen.has(cert.fingerprint256);
+    cert = cert.issuerCertificate
+  ) {
     seen.add(cert.fingerprint256);
     chain.push(nameOf(cert.subject));
     names.push(nameOf(cert.subject), nameOf(cert.issuer));
@@ -96,7 +106,11 @@ function facts(certificate: PreflightCertificate, peer: tls.DetailedPeerCertific
  * @param peer - its chain.
  * @param host - the endpoint's host.
  */
-export function checkTrustedCertificate(certificate: PreflightCertificate, peer: tls.DetailedPeerCertificate, host: string): CheckResult {
+export function checkTrustedCertificate(
+  certificate: PreflightCertificate,
+  peer: tls.DetailedPeerCertificate,
+  host: string,
+): CheckResult {
   const summary = `${facts(certificate, peer)}.`;
   if (certificate.daysRemaining < EXPIRY_WARNING_DAYS) {
     return {

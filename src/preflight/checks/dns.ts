@@ -42,6 +42,7 @@ export function describeAddresses(host: string, addresses: readonly string[]): s
   if (kinds.has("private") && !kinds.has("public")) {
     return `${subject} a private address, so a private endpoint (or a private DNS record) is in use.`;
   }
-  if (kinds.has("private")) return `${subject} both private and public addresses; check which one the client uses.`;
+  if (kinds.has("private"))
+    return `${subject} both private and public addresses; check which one the client uses.`;
   return `${subject} a public address: the service's public endpoint, subject to its IP firewall rules.`;
 }

@@ -25,10 +25,13 @@ export type CheckResult = Omit<PreflightCheck, "id" | "durationMs">;
 export function parseEndpoint(endpoint: unknown): URL {
   const example = "https://<service>.search.windows.net";
   if (typeof endpoint !== "string") {
-    throw new TypeError(`preflight: the endpoint must be a URL string such as ${example}, not ${typeof endpoint}.`);
+    throw new TypeError(
+      `preflight: the endpoint must be a URL string such as ${example}, not ${typeof endpoint}.`,
+    );
   }
   const text = endpoint.trim();
-  if (text === "") throw new TypeError(`preflight: the endpoint is an empty string; give a URL such as ${example}.`);
+  if (text === "")
+    throw new TypeError(`preflight: the endpoint is an empty string; give a URL such as ${example}.`);
   const shown = JSON.stringify(redact(text.length > 120 ? `${text.slice(0, 120)}...` : text));
   if (!URL.canParse(text)) {
     const hint = /^[\w.-]+(?::\d+)?(?:\/|$)/.test(text) ? ` Did you mean "https://${text}"?` : "";
@@ -51,7 +54,9 @@ export function parseEndpoint(endpoint: unknown): URL {
  */
 export function isLoopbackHost(hostname: string): boolean {
   const host = bare(hostname).toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return (
+    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
 }
 
 /**
@@ -73,9 +78,17 @@ export function checkScheme(url: URL, allowLoopbackHttp: boolean): CheckResult {
   if (url.protocol === "https:") return { status: "pass", summary: "The endpoint uses HTTPS." };
   const diagnosis = diagnosisOfFinding({ nodeCode: "InsecureRequestRefused", host: url.hostname });
   if (allowLoopbackHttp && isLoopbackHost(url.hostname)) {
-    return { status: "warn", summary: "The endpoint uses plain HTTP; accepted for a local server on loopback only.", diagnosis };
+    return {
+      status: "warn",
+      summary: "The endpoint uses plain HTTP; accepted for a local server on loopback only.",
+      diagnosis,
+    };
   }
-  return { status: "fail", summary: "The endpoint uses plain HTTP: keys and tokens would travel unencrypted.", diagnosis };
+  return {
+    status: "fail",
+    summary: "The endpoint uses plain HTTP: keys and tokens would travel unencrypted.",
+    diagnosis,
+  };
 }
 
 /**
@@ -91,11 +104,15 @@ export function checkEndpoint(url: URL): CheckResult {
     summary,
     diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.unexpectedEndpoint, host }),
   });
-  if (PORTAL_HOSTS.test(host)) return unexpected(`${host} is the Azure portal, not a search service endpoint.`);
+  if (PORTAL_HOSTS.test(host))
+    return unexpected(`${host} is the Azure portal, not a search service endpoint.`);
   if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
-    return unexpected(`The endpoint has a path or query (${url.pathname}); the client wants the service URL alone.`);
+    return unexpected(
+      `The endpoint has a path or query (${url.pathname}); the client wants the service URL alone.`,
+    );
   }
-  if (isLoopbackHost(host)) return { status: "pass", summary: `${host} is this machine (a local server or stand-in).` };
+  if (isLoopbackHost(host))
+    return { status: "pass", summary: `${host} is this machine (a local server or stand-in).` };
   if (isIP(bare(host))) {
     const mismatch = diagnosisOfFinding({ nodeCode: "ERR_TLS_CERT_ALTNAME_INVALID", host });
     return {

@@ -28,7 +28,8 @@ export function checkEnvironment(
 
   if (env.NODE_TLS_REJECT_UNAUTHORIZED === "0") {
     warnings.push({
-      summary: "NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for this process (the preflight checks anyway)",
+      summary:
+        "NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for this process (the preflight checks anyway)",
       diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.certificateChecksDisabled, host }),
     });
   }
@@ -48,12 +49,15 @@ export function checkEnvironment(
   if (tls.DEFAULT_MIN_VERSION === "TLSv1" || tls.DEFAULT_MIN_VERSION === "TLSv1.1") {
     notes.push(`this process allows ${tls.DEFAULT_MIN_VERSION} (the preflight requires TLSv1.2 anyway)`);
   }
-  if (choice.proxy) notes.push(`the proxy ${proxyLabel(choice.proxy)} from ${choice.proxy.source} applies to ${host}`);
+  if (choice.proxy)
+    notes.push(`the proxy ${proxyLabel(choice.proxy)} from ${choice.proxy.source} applies to ${host}`);
   else if (choice.bypassedBy) notes.push(`NO_PROXY (${choice.bypassedBy}) excludes ${host} from the proxy`);
   else notes.push("no proxy is configured");
 
   const summary = `${[...warnings.map((warning) => warning.summary), ...notes].join("; ")}.`;
   const first = warnings[0];
   const sentence = summary.charAt(0).toUpperCase() + summary.slice(1);
-  return first ? { status: "warn", summary: sentence, diagnosis: first.diagnosis } : { status: "pass", summary: sentence };
+  return first
+    ? { status: "warn", summary: sentence, diagnosis: first.diagnosis }
+    : { status: "pass", summary: sentence };
 }
