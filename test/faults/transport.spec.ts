@@ -4,6 +4,7 @@ import tls from "node:tls";
 import util from "node:util";
 import { createDefaultHttpClient, createPipelineRequest, isRestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
+import nock from "nock";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
 import { MARKER } from "../../src/enrich.js";
 import { createAuthority, type Authority } from "../support/certs.js";
@@ -12,7 +13,7 @@ import { startTlsServer, trustInProcess, type Handler, type TestServer } from ".
 
 const API_KEY = "faults-secret-key-5b2e8d";
 
-/** Records what the HttpClient threw, below every other policy, to prove the caller gets that same object. */
+/** Records what the rest of the pipeline threw to the diagnosis policy, to prove the caller gets that same object. */
 function recorder(): { policy: PipelinePolicy; thrown: unknown[] } {
   const thrown: unknown[] = [];
   return {
@@ -31,14 +32,14 @@ function recorder(): { policy: PipelinePolicy; thrown: unknown[] } {
   };
 }
 
-/** A SearchClient with the policy (perCall) and a recorder next to the HttpClient (perRetry). */
+/** A SearchClient with the policy and, right after it, a recorder of what reaches the policy. */
 function recordedClient(endpoint: string, withPolicy = true) {
   const record = recorder();
   const client = new SearchClient<Record<string, unknown>>(endpoint, "hotels", new AzureKeyCredential(API_KEY), {
     retryOptions: { maxRetries: 0 },
     additionalPolicies: [
       ...(withPolicy ? [{ policy: diagnosisPolicy(), position: "perCall" as const }] : []),
-      { policy: record.policy, position: "perRetry" as const },
+      { policy: record.policy, position: "perCall" as const },
     ],
   });
   return { client, thrown: record.thrown };
@@ -56,11 +57,17 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
   let untrust: () => void;
   const servers: { close(): Promise<void> }[] = [];
 
+  // Other specs load nock, whose interceptor emulates sockets; faults need Node's real transport.
+  let nockWasActive = false;
+
   before(() => {
+    nockWasActive = nock.isActive();
+    if (nockWasActive) nock.restore();
     ca = createAuthority("Faults Test Root");
     untrust = trustInProcess(ca.cert);
   });
   after(async () => {
+    if (nockWasActive) nock.activate();
     untrust();
     await Promise.all(servers.map((s) => s.close()));
   });
@@ -94,7 +101,7 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
         const { client, thrown } = recordedClient(server.endpoint);
         const error = await failure(() => client.getDocumentsCount());
         assert.ok(isRestError(error));
-        assert.equal(thrown[0], error, "the same error object the HttpClient threw");
+        assert.equal(thrown[0], error, "the same error object the policy received");
         assert.equal(error.code, "PARSE_ERROR", "the SDK's code for a body it could not finish reading is kept");
         assert.equal(diagnose(error)?.cause, "connectionReset");
         assert.match(error.message, /\[azure-sdk-doctor\] connectionReset/);
@@ -115,7 +122,7 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
       setTimeout(() => controller.abort(), 100);
       const error = await failure(() => client.getDocumentsCount({ abortSignal: controller.signal }));
       assert.equal((error as Error).name, "AbortError");
-      assert.equal(thrown[0], error, "the same object the HttpClient threw");
+      assert.equal(thrown[0], error, "the same object the policy received");
       assert.ok(!(error as Error).message.includes(MARKER), "not enriched");
       assert.equal((error as { diagnosis?: unknown }).diagnosis, undefined);
       assert.equal(diagnose(error), undefined, "an abort is the caller's decision, not a failure to explain");
@@ -129,7 +136,7 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
         const error = await failure(() => withPolicy.client.getDocumentsCount(options()));
         const bareError = await failure(() => bare.client.getDocumentsCount(options()));
         assert.equal((error as Error).name, "AbortError");
-        assert.equal(withPolicy.thrown[0], error, "the same object the HttpClient threw");
+        assert.equal(withPolicy.thrown[0], error, "the same object the policy received");
         assert.equal((error as Error).message, (bareError as Error).message, "the same text as without the policy");
         assert.equal((error as { diagnosis?: unknown }).diagnosis, undefined);
       }
@@ -158,7 +165,7 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
       const bare = recordedClient(endpoint, false);
       const error = await failure(() => withPolicy.client.getDocumentsCount());
       const bareError = await failure(() => bare.client.getDocumentsCount());
-      assert.equal(withPolicy.thrown[0], error, "the same object the HttpClient threw");
+      assert.equal(withPolicy.thrown[0], error, "the same object the policy received");
       assert.ok(isRestError(error) && isRestError(bareError));
       assert.equal(error.code, bareError.code);
       assert.ok(error.message.startsWith(bareError.message.split("\n")[0]!), "the original text comes first");
