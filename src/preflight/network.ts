@@ -1,7 +1,7 @@
 import { lookup } from "node:dns/promises";
 import net from "node:net";
 import tls from "node:tls";
-import { withinLimits, type StepLimits } from "./limits.js";
+import { isAbortError, withinLimits, type StepLimits } from "./limits.js";
 import { bare } from "./checks/endpoint.js";
 import type { ProxyRoute } from "./proxy.js";
 
@@ -26,13 +26,33 @@ export function resolve(host: string, limits: StepLimits): Promise<{ address: st
 }
 
 /**
- * Opens a TCP connection, within the limits.
+ * Opens a TCP connection to the first address that accepts it, trying them in the resolver's order
+ * as Node's HTTP client does (localhost may answer ::1 first and listen on 127.0.0.1 only). Each
+ * attempt is bounded by the limits.
  *
- * @param address - the IP address (or host name) to connect to.
+ * @param addresses - the IP addresses (or a host name) to try, at least one.
  * @param port - the port.
  * @param limits - timeout and abort signal.
+ * @returns the connected socket; rejects with the last attempt's error.
  */
-export function connect(address: string, port: number, limits: StepLimits): Promise<net.Socket> {
+export async function connect(
+  addresses: readonly string[],
+  port: number,
+  limits: StepLimits,
+): Promise<net.Socket> {
+  let lastError: unknown;
+  for (const address of addresses) {
+    try {
+      return await connectOnce(address, port, limits);
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+function connectOnce(address: string, port: number, limits: StepLimits): Promise<net.Socket> {
   return withinLimits(
     limits,
     `connecting to ${address}:${port}`,

@@ -76,23 +76,16 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
   await record("endpoint", () => checkEndpoint(url));
   await record("environment", () => checkEnvironment(target.host, choice, options.ca));
 
-  let address: string | undefined;
+  let addresses: string[] = [];
   await record("dns", async () => {
     if (choice.proxy) return { status: "skip", summary: `The proxy resolves ${target.host}.` };
     if (isIP(target.host)) {
-      address = target.host;
+      addresses = [target.host];
       return { status: "pass", summary: describeAddresses(target.host, [target.host]) };
     }
     try {
-      const answers = await resolve(target.host, limits);
-      address = answers[0]?.address;
-      return {
-        status: "pass",
-        summary: describeAddresses(
-          target.host,
-          answers.map((answer) => answer.address),
-        ),
-      };
+      addresses = (await resolve(target.host, limits)).map((answer) => answer.address);
+      return { status: "pass", summary: describeAddresses(target.host, addresses) };
     } catch (error) {
       rethrowAbort(error);
       // A resolver that does not answer in time is the temporary failure getaddrinfo reports as EAI_AGAIN.
@@ -106,9 +99,7 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
   });
 
   const open = async (): Promise<Socket> =>
-    choice.proxy
-      ? tunnel(choice.proxy, target, limits)
-      : connect(address ?? target.host, target.port, limits);
+    choice.proxy ? tunnel(choice.proxy, target, limits) : connect(addresses, target.port, limits);
 
   let socket: Socket | undefined;
   try {
@@ -135,15 +126,19 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
           ? { status: "pass", summary: `Reached ${target.host}:${target.port} through the proxy's tunnel.` }
           : { status: "skip", summary: "Not tried: the proxy did not open a tunnel." };
       }
-      if (address === undefined)
+      if (addresses.length === 0) {
         return { status: "skip", summary: "Not tried: the host name did not resolve." };
+      }
       try {
         socket = await open();
-        return { status: "pass", summary: `Connected to ${address}:${target.port}.` };
+        return {
+          status: "pass",
+          summary: `Connected to ${socket.remoteAddress ?? target.host}:${target.port}.`,
+        };
       } catch (error) {
         rethrowAbort(error);
         return failed(
-          `Could not connect to ${address}:${target.port}: ${reasonOf(error)}`,
+          `Could not connect to ${addresses.join(" or ")} port ${target.port}: ${reasonOf(error)}`,
           diagnosisOfError(error, target.host),
         );
       }
