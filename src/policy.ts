@@ -135,7 +135,9 @@ const DETAILS_LIMIT = 1024 * 1024;
 function isAccepted(request: PipelineRequest, response: PipelineResponse): boolean {
   const status = response.status;
   if (status < 400) return true;
-  if (request.streamResponseStatusCodes?.has(status)) return true;
+  const streamed = request.streamResponseStatusCodes;
+  // Infinity in the set means "stream every status", as the SDK's HttpClient reads it.
+  if (streamed?.has(status) || streamed?.has(Number.POSITIVE_INFINITY)) return true;
   return status === 404 && (request.method === "DELETE" || request.method === "HEAD");
 }
 
