@@ -7,7 +7,8 @@ import { preflight } from "./preflight.js";
  * Runs the preflight once per origin before the first request to it. Racing first requests share
  * one run; a passing report is kept for the life of the policy, a failing one is dropped so that a
  * fixed network recovers without a restart. Unless the options say otherwise, the run trusts the
- * roots the client trusts (its `tlsSettings` or agent `ca`) and goes through the proxy the SDK chose.
+ * roots the client trusts (its `tlsSettings` or agent `ca`) and takes the path the SDK chose: through
+ * the proxy its proxyPolicy put on the request, or direct.
  *
  * @param options - the preflight's options.
  * @returns a function that resolves to the report for the request's origin (a kept passing one, or
@@ -45,10 +46,11 @@ export function createPreflightGate(
 /** The trust and proxy the client's own connection will use, read from what the SDK set on the request. */
 function clientOptions(request: PipelineRequest): PreflightOptions {
   const agent = request.agent as { options?: { ca?: unknown }; proxy?: unknown } | undefined;
-  const found: PreflightOptions = {};
+  // The SDK's proxyPolicy has already chosen (it reads NO_PROXY once per process): follow its choice.
+  const found: PreflightOptions = { useEnvironmentProxy: false };
   const ca = pems(request.tlsSettings?.ca ?? agent?.options?.ca);
   if (ca) found.ca = ca;
-  // The SDK's proxyPolicy has already put its proxy agent (holding the proxy URL) on the request.
+  // When it chose a proxy, its agent on the request holds the proxy's URL.
   if (agent?.proxy instanceof URL) {
     const proxy = agent.proxy;
     found.proxyOptions = {

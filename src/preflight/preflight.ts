@@ -48,7 +48,11 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
       `preflight: timeoutMs must be a positive number of milliseconds, not ${String(timeoutMs)}.`,
     );
   }
-  const choice = proxyFor(url, options.proxyOptions);
+  const choice = proxyFor(
+    url,
+    options.proxyOptions,
+    options.useEnvironmentProxy === false ? {} : process.env,
+  );
   if (options.abortSignal?.aborted) throw abortError();
   const limits: StepLimits = { timeoutMs, abortSignal: options.abortSignal };
   const secure = url.protocol === "https:";
@@ -104,7 +108,11 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
   let socket: Socket | undefined;
   try {
     await record("proxy", async () => {
-      if (!choice.proxy) return { status: "skip", summary: noProxyReason(choice, target.host) };
+      if (!choice.proxy)
+        return {
+          status: "skip",
+          summary: noProxyReason(choice, target.host, options.useEnvironmentProxy !== false),
+        };
       try {
         socket = await open();
         return {
@@ -248,10 +256,11 @@ function reasonOf(error: unknown): string {
   return code && !reason.includes(code) ? `${reason} (${code})` : reason;
 }
 
-function noProxyReason(choice: ProxyChoice, host: string): string {
-  return choice.bypassedBy
-    ? `No proxy: NO_PROXY (${choice.bypassedBy}) excludes ${host}.`
-    : "No proxy: neither proxyOptions nor HTTPS_PROXY, ALL_PROXY or HTTP_PROXY is set.";
+function noProxyReason(choice: ProxyChoice, host: string, fromEnvironment: boolean): string {
+  if (choice.bypassedBy) return `No proxy: NO_PROXY (${choice.bypassedBy}) excludes ${host}.`;
+  return fromEnvironment
+    ? "No proxy: neither proxyOptions nor HTTPS_PROXY, ALL_PROXY or HTTP_PROXY is set."
+    : "No proxy: the client connects directly.";
 }
 
 function proxyDiagnosis(error: unknown, host: string): Diagnosis | undefined {

@@ -76,6 +76,12 @@ export interface PreflightOptions {
    * `http://proxy.example`). Defaults to HTTPS_PROXY, ALL_PROXY or HTTP_PROXY unless NO_PROXY excludes the host.
    */
   proxyOptions?: { host: string; port: number; username?: string; password?: string };
+  /**
+   * Whether HTTPS_PROXY, ALL_PROXY, HTTP_PROXY and NO_PROXY apply when `proxyOptions` is not given.
+   * Defaults to true. The policy's preflight sets it to false and passes the proxy the SDK chose for
+   * the request, since the SDK reads NO_PROXY once per process.
+   */
+  useEnvironmentProxy?: boolean;
   /** Warn instead of fail on an `http://` loopback endpoint (local emulators). Defaults to true. */
   allowLoopbackHttp?: boolean;
   /** Aborts the run. */

@@ -6,6 +6,7 @@ import { diagnose, diagnosisPolicy, type PreflightReport } from "../../src/index
 import { createAuthority, type Authority } from "../support/certs.js";
 import { failure, searchClient } from "../support/clients.js";
 import {
+  closedPort,
   startConnectProxy,
   startObservedTlsServer,
   trustInProcess,
@@ -135,6 +136,24 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
     assert.equal(diagnose(error)?.cause, "proxyAuthenticationRequired");
     assert.equal(guarded.connects.length, 1, "only the preflight's CONNECT reached the proxy");
     assert.equal(server.requests.length, 1, "nothing more reached the server");
+  });
+
+  it("takes the path the SDK chose, not a proxy set in the environment after the client was made", async () => {
+    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const client = searchClient({
+      endpoint: `https://localhost:${server.port}`,
+      apiKey: API_KEY,
+      policy: { preflight: true },
+    });
+    const before = process.env.HTTPS_PROXY;
+    process.env.HTTPS_PROXY = `http://127.0.0.1:${await closedPort()}`;
+    try {
+      assert.equal(await client.getDocumentsCount(), 42, "the SDK goes direct, and so does its preflight");
+      assert.equal(server.handshakesWithoutRequest(), 1);
+    } finally {
+      if (before === undefined) delete process.env.HTTPS_PROXY;
+      else process.env.HTTPS_PROXY = before;
+    }
   });
 
   it("ends a waiting request when its own abort signal fires, without ending the shared run", async () => {

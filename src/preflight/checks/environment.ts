@@ -52,7 +52,7 @@ export function checkEnvironment(
   if (choice.proxy)
     notes.push(`the proxy ${proxyLabel(choice.proxy)} from ${choice.proxy.source} applies to ${host}`);
   else if (choice.bypassedBy) notes.push(`NO_PROXY (${choice.bypassedBy}) excludes ${host} from the proxy`);
-  else notes.push("no proxy is configured");
+  else notes.push("no proxy applies");
 
   const summary = `${[...warnings.map((warning) => warning.summary), ...notes].join("; ")}.`;
   const first = warnings[0];
