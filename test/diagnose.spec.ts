@@ -40,12 +40,15 @@ describe("diagnose(): values thrown without the policy", () => {
   const servers: TestServer[] = [];
 
   before(() => {
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(async () => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
     await Promise.all(servers.map((server) => server.close()));
   });
   afterEach(() => nock.cleanAll());

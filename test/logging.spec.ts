@@ -18,12 +18,15 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
   let previousLevel: AzureLogLevel | undefined;
 
   before(() => {
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(() => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   });
   beforeEach(() => {
     lines = [];

@@ -106,12 +106,15 @@ const deletes: { name: string; run: (setup: Setup) => Promise<unknown> }[] = [
 
 describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
   before(() => {
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(() => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   });
   afterEach(() => nock.cleanAll());
 

@@ -87,12 +87,15 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
       savedEnv[name] = process.env[name];
       delete process.env[name];
     }
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(async () => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
     Object.assign(process.env, savedEnv);
     untrust();
     await entra.close();

@@ -20,12 +20,15 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
 
   before(async () => {
     local = await startHttpServer();
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(async () => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
     await local.close();
   });
   afterEach(() => {

@@ -24,12 +24,15 @@ const systemError = (c: (typeof cases)[number]): Error =>
 
 describe("diagnosisPolicy: name resolution and timeouts through the real SearchClient (nock)", () => {
   before(() => {
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(() => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   });
   afterEach(() => nock.cleanAll());
 

@@ -25,12 +25,15 @@ const ownRule = (match: DiagnosisRule["match"]): DiagnosisRule => ({
 
 describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
   before(() => {
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(() => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   });
   afterEach(() => nock.cleanAll());
 

@@ -236,12 +236,15 @@ describe("diagnosisPolicy: Azure AI Search responses through the real clients (n
   let logs: ReturnType<typeof captureLogs>;
 
   before(() => {
+    // nock intercepts every request once active; other specs need Node's real transport back.
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(() => {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   });
   beforeEach(() => {
     logs = captureLogs();
