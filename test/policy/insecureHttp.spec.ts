@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
+import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import nock from "nock";
 import { diagnose } from "../../src/index.js";
 import { failure, installations, searchClient } from "../support/clients.js";
@@ -9,14 +10,28 @@ import { startHttpServer, type TestServer } from "../support/servers.js";
 const API_KEY = "plain-http-secret-key-93b1e0";
 const REMOTE = "http://contoso-search.search.windows.net";
 
+const logs: string[] = [];
+
 function assertNoKey(error: unknown): void {
-  for (const text of [String((error as Error).message), String((error as Error).stack), util.inspect(error), JSON.stringify(diagnose(error))]) {
+  for (const text of [String((error as Error).message), String((error as Error).stack), util.inspect(error), JSON.stringify(diagnose(error)), ...logs]) {
     assert.ok(!text.includes(API_KEY), "the api-key appears nowhere");
   }
 }
 
 describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real SearchClient", () => {
   let local: TestServer;
+  let restoreLogs: () => void;
+
+  beforeEach(() => {
+    logs.length = 0;
+    const previous = { log: AzureLogger.log, level: getLogLevel() };
+    AzureLogger.log = (...args: unknown[]) => logs.push(util.format(...args));
+    setLogLevel("warning");
+    restoreLogs = () => {
+      AzureLogger.log = previous.log;
+      setLogLevel(previous.level);
+    };
+  });
 
   before(async () => {
     local = await startHttpServer();
@@ -32,6 +47,7 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
     await local.close();
   });
   afterEach(() => {
+    restoreLogs();
     nock.cleanAll();
     local.requests.length = 0;
   });
@@ -65,6 +81,7 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
         assert.equal(diagnosis?.cause, "httpNotHttps");
         assert.equal(diagnosis?.confidence, "exact");
         assert.equal(diagnosis?.evidence.credential, "apiKey");
+        assert.equal(logs.filter((line) => line.includes("httpNotHttps")).length, 1, "logged once");
         assertNoKey(error);
       });
 

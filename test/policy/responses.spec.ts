@@ -300,6 +300,21 @@ describe("diagnosisPolicy: Azure AI Search responses through the real clients (n
     assert.match((error as Error).message, /likely/, "the message says the diagnosis is inferred");
   });
 
+  it("diagnoses a 503 once, after the SDK's retries", async () => {
+    const scope = nock(ENDPOINT)
+      .post(/.*/)
+      .times(3)
+      .reply(503, envelope("Service is too busy."), { "request-id": REQUEST_ID, "retry-after-ms": "1" });
+    const onDiagnosis: string[] = [];
+    const client = searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, maxRetries: 2, policy: { onDiagnosis: (d) => onDiagnosis.push(d.cause) } });
+    const error = await failure(() => calls.search.run({ search: client, index: searchIndexClient({ endpoint: ENDPOINT }) }));
+
+    assert.ok(scope.isDone(), "first try and two retries reached the service");
+    assert.equal((error as RestError).statusCode, 503);
+    assert.deepEqual(onDiagnosis, ["throttled"]);
+    assert.equal(logs.lines.filter((line) => line.includes("throttled")).length, 1);
+  });
+
   it("diagnoses an empty 403 from a search client made by SearchIndexClient.getSearchClient", async () => {
     nock(ENDPOINT).get(/.*/).reply(403, "", { "request-id": REQUEST_ID });
     const child = searchIndexClient({ endpoint: ENDPOINT, apiKey: API_KEY }).getSearchClient("hotels");
