@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import util from "node:util";
-import { isRestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
+import {
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createPipelineRequest,
+  isRestError,
+  type PipelinePolicy,
+} from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import nock from "nock";
 import { diagnose, diagnosisPolicy, type Diagnosis, type DiagnosisRule, type FailureSignals } from "../../src/index.js";
@@ -127,6 +133,26 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
       });
     });
   }
+
+  it("a SAS signature in the URL, echoed by the service, appears nowhere", async () => {
+    const sig = "Zk9vQmFyU2VjcmV0U2lnbmF0dXJlVmFsdWU=";
+    nock("https://acct.blob.core.windows.net")
+      .get(/.*/)
+      .reply(403, `<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code><Message>Signature did not match. sig=${sig}</Message></Error>`, {
+        "content-type": "application/xml",
+        "x-ms-request-id": REQUEST_ID,
+      });
+    const pipeline = createEmptyPipeline();
+    pipeline.addPolicy(diagnosisPolicy());
+    const url = `https://acct.blob.core.windows.net/c/b.txt?sv=2024-11-04&sr=b&sp=r&sig=${encodeURIComponent(sig)}`;
+    const error = await failure(() => pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url })));
+
+    assert.ok(isRestError(error));
+    assert.equal(error.statusCode, 403);
+    for (const text of [error.message, String(error.stack), util.inspect(error, { depth: 8 }), JSON.stringify(error), JSON.stringify(diagnose(error))]) {
+      assert.ok(!text.includes(sig) && !text.includes(encodeURIComponent(sig)), "the signature appears nowhere");
+    }
+  });
 
   describe("an error passed through two diagnosis policies is enriched once", () => {
     /** A second copy under another name: a library and its app may each add one. */
