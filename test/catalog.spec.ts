@@ -61,13 +61,20 @@ const SENTENCE = /^[A-Z`@].*[.]$/s;
 describe("catalog", () => {
   it("has a unique, camelCase cause id per entry", () => {
     const ids = catalog.map((rule) => rule.cause);
-    assert.equal(new Set(ids).size, ids.length, `duplicates: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(", ")}`);
+    assert.equal(
+      new Set(ids).size,
+      ids.length,
+      `duplicates: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(", ")}`,
+    );
     for (const id of ids) assert.match(id, /^[a-z][A-Za-z0-9]+$/);
   });
 
   it("holds every cause id named in issue 2", () => {
     const ids = new Set(catalog.map((rule) => rule.cause));
-    assert.deepEqual(ISSUE_CAUSES.filter((id) => !ids.has(id)), []);
+    assert.deepEqual(
+      ISSUE_CAUSES.filter((id) => !ids.has(id)),
+      [],
+    );
   });
 
   it("cannot be changed by a user", () => {

@@ -14,7 +14,8 @@ const ENDPOINT = "https://contoso-search.search.windows.net";
 const API_KEY = "diagnose-secret-key-1a9c3f";
 const credential = new AzureKeyCredential(API_KEY);
 /** The SDK as users have it before adding the policy. */
-const plainSearch = () => new SearchClient(ENDPOINT, "hotels", credential, { retryOptions: { maxRetries: 0 } });
+const plainSearch = () =>
+  new SearchClient(ENDPOINT, "hotels", credential, { retryOptions: { maxRetries: 0 } });
 const plainIndexes = () => new SearchIndexClient(ENDPOINT, credential, { retryOptions: { maxRetries: 0 } });
 
 const CAUSES = new Set(catalog.map((rule) => rule.cause));
@@ -56,9 +57,15 @@ describe("diagnose(): values thrown without the policy", () => {
   it("the SDK's RestError for a JSON error body", async () => {
     nock(ENDPOINT)
       .get(/.*/)
-      .reply(404, JSON.stringify({ error: { code: "", message: "The index 'hotel' for service 'contoso-search' was not found." } }), {
-        "content-type": "application/json",
-      });
+      .reply(
+        404,
+        JSON.stringify({
+          error: { code: "", message: "The index 'hotel' for service 'contoso-search' was not found." },
+        }),
+        {
+          "content-type": "application/json",
+        },
+      );
     const error = await failure(() => plainSearch().getDocumentsCount());
     const diagnosis = diagnose(error);
     assert.equal(diagnosis?.cause, "indexNotFound");
@@ -71,10 +78,19 @@ describe("diagnose(): values thrown without the policy", () => {
   it("the SDK's RestError for a customer-managed key text", async () => {
     nock(ENDPOINT)
       .put(/.*/)
-      .reply(400, JSON.stringify({ error: { code: "", message: "The provided application secret is invalid." } }), {
-        "content-type": "application/json",
-      });
-    const error = await failure(() => plainIndexes().createOrUpdateIndex({ name: "hotels", fields: [{ name: "id", type: "Edm.String", key: true }] }));
+      .reply(
+        400,
+        JSON.stringify({ error: { code: "", message: "The provided application secret is invalid." } }),
+        {
+          "content-type": "application/json",
+        },
+      );
+    const error = await failure(() =>
+      plainIndexes().createOrUpdateIndex({
+        name: "hotels",
+        fields: [{ name: "id", type: "Edm.String", key: true }],
+      }),
+    );
     assert.equal(diagnose(error)?.cause, "applicationSecretInvalid");
   });
 
@@ -101,22 +117,32 @@ describe("diagnose(): values thrown without the policy", () => {
   });
 
   it("the SDK's RestError for a transport failure", async () => {
-    const client = new SearchClient(`https://localhost:${await closedPort()}`, "hotels", credential, { retryOptions: { maxRetries: 0 } });
+    const client = new SearchClient(`https://localhost:${await closedPort()}`, "hotels", credential, {
+      retryOptions: { maxRetries: 0 },
+    });
     const error = await failure(() => client.getDocumentsCount());
     assert.equal(diagnose(error)?.cause, "connectionRefused");
   });
 
   it("Node.js socket errors: refused, reset, untrusted certificate", async () => {
     const port = await closedPort();
-    assert.equal(diagnose(await socketError(() => net.connect(port, "127.0.0.1")))?.cause, "connectionRefused");
+    assert.equal(
+      diagnose(await socketError(() => net.connect(port, "127.0.0.1")))?.cause,
+      "connectionRefused",
+    );
 
     const reset = await startResetServer();
     servers.push(reset);
-    assert.equal(diagnose(await socketError(() => net.connect(reset.port, "127.0.0.1")))?.cause, "connectionReset");
+    assert.equal(
+      diagnose(await socketError(() => net.connect(reset.port, "127.0.0.1")))?.cause,
+      "connectionReset",
+    );
 
     const selfSignedServer = await startTlsServer(selfSigned());
     servers.push(selfSignedServer);
-    const tlsError = await socketError(() => tls.connect({ port: selfSignedServer.port, host: "127.0.0.1", servername: "localhost" }));
+    const tlsError = await socketError(() =>
+      tls.connect({ port: selfSignedServer.port, host: "127.0.0.1", servername: "localhost" }),
+    );
     assert.equal((tlsError as NodeJS.ErrnoException).code, "DEPTH_ZERO_SELF_SIGNED_CERT");
     assert.equal(diagnose(tlsError)?.cause, "tlsUntrustedCertificate");
   });
@@ -132,7 +158,9 @@ describe("diagnose(): values thrown without the policy", () => {
     const saved = Object.entries(process.env).filter(([name]) => name.startsWith("AZURE_"));
     for (const [name] of saved) delete process.env[name];
     try {
-      const unavailable = await failure(() => new EnvironmentCredential().getToken("https://search.azure.com/.default"));
+      const unavailable = await failure(() =>
+        new EnvironmentCredential().getToken("https://search.azure.com/.default"),
+      );
       assert.equal(diagnose(unavailable)?.cause, "credentialUnavailable");
       const aggregate = await failure(() =>
         new ChainedTokenCredential(new EnvironmentCredential()).getToken("https://search.azure.com/.default"),
@@ -164,7 +192,18 @@ describe("diagnose(): never throws, whatever it is given", () => {
   const throwingGetters = Object.defineProperties(
     {},
     Object.fromEntries(
-      ["message", "name", "code", "statusCode", "request", "response", "details", "cause", "stack", "diagnosis"].map((key) => [
+      [
+        "message",
+        "name",
+        "code",
+        "statusCode",
+        "request",
+        "response",
+        "details",
+        "cause",
+        "stack",
+        "diagnosis",
+      ].map((key) => [
         key,
         {
           get() {
@@ -200,12 +239,17 @@ describe("diagnose(): never throws, whatever it is given", () => {
   const revoked = Proxy.revocable({}, {});
   revoked.revoke();
 
-  const restErrorWithHostileRequest = Object.defineProperties(new RestError("Unexpected status code: 403", { statusCode: 403 }), {
-    request: { value: hostileProxy },
-    response: { value: hostileProxy },
-  });
+  const restErrorWithHostileRequest = Object.defineProperties(
+    new RestError("Unexpected status code: 403", { statusCode: 403 }),
+    {
+      request: { value: hostileProxy },
+      response: { value: hostileProxy },
+    },
+  );
 
-  const requestWithBadUrl = createPipelineRequest({ url: "https://contoso-search.search.windows.net/indexes" });
+  const requestWithBadUrl = createPipelineRequest({
+    url: "https://contoso-search.search.windows.net/indexes",
+  });
   Object.defineProperty(requestWithBadUrl, "url", {
     get() {
       throw new Error("url");
@@ -231,12 +275,41 @@ describe("diagnose(): never throws, whatever it is given", () => {
     ["an object whose getters throw", throwingGetters],
     ["a Proxy whose every trap throws", hostileProxy],
     ["a revoked Proxy", revoked.proxy],
-    ["a frozen error", Object.freeze(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }))],
-    ["an error with a non-string message and code", Object.assign(new Error(), { message: { toString: () => { throw new Error("x"); } }, code: 7 })],
+    [
+      "a frozen error",
+      Object.freeze(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" })),
+    ],
+    [
+      "an error with a non-string message and code",
+      Object.assign(new Error(), {
+        message: {
+          toString: () => {
+            throw new Error("x");
+          },
+        },
+        code: 7,
+      }),
+    ],
     ["an error with a 10 MB message", new Error("x".repeat(10 * 1024 * 1024))],
     ["a RestError with a hostile request and response", restErrorWithHostileRequest],
-    ["a RestError whose request URL getter throws", new RestError("boom", { statusCode: 500, request: requestWithBadUrl })],
-    ["a response-like object with junk headers", { response: { status: 403, headers: { get: () => { throw new Error("h"); } } }, request: { url: 5, method: {}, headers: createHttpHeaders() } }],
+    [
+      "a RestError whose request URL getter throws",
+      new RestError("boom", { statusCode: 500, request: requestWithBadUrl }),
+    ],
+    [
+      "a response-like object with junk headers",
+      {
+        response: {
+          status: 403,
+          headers: {
+            get: () => {
+              throw new Error("h");
+            },
+          },
+        },
+        request: { url: 5, method: {}, headers: createHttpHeaders() },
+      },
+    ],
   ];
 
   for (const [name, value] of values) {
@@ -256,7 +329,9 @@ describe("diagnose(): never throws, whatever it is given", () => {
   });
 
   it("a frozen Node error is still diagnosed", () => {
-    const frozen = Object.freeze(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }));
+    const frozen = Object.freeze(
+      Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
+    );
     assert.equal(diagnose(frozen)?.cause, "connectionRefused");
   });
 

@@ -51,11 +51,22 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
     it(`logs an error response once, redacted, with its facts (${installation})`, async () => {
       nock(ENDPOINT)
         .get(/.*/)
-        .reply(400, JSON.stringify({ error: { code: "", message: `Invalid or missing api-version query string parameter. api-key: ${API_KEY}` } }), {
-          "content-type": "application/json",
-          "request-id": REQUEST_ID,
-        });
-      const error = await failure(() => searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).getDocumentsCount());
+        .reply(
+          400,
+          JSON.stringify({
+            error: {
+              code: "",
+              message: `Invalid or missing api-version query string parameter. api-key: ${API_KEY}`,
+            },
+          }),
+          {
+            "content-type": "application/json",
+            "request-id": REQUEST_ID,
+          },
+        );
+      const error = await failure(() =>
+        searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).getDocumentsCount(),
+      );
 
       assert.equal(diagnose(error)?.cause, "invalidApiVersion");
       assert.equal(ours().length, 1);
@@ -71,7 +82,11 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
     });
 
     it(`logs a thrown error once (${installation})`, async () => {
-      const client = searchClient({ endpoint: `https://localhost:${await closedPort()}`, apiKey: API_KEY, installation });
+      const client = searchClient({
+        endpoint: `https://localhost:${await closedPort()}`,
+        apiKey: API_KEY,
+        installation,
+      });
       await failure(() => client.getDocumentsCount());
       assert.deepEqual(
         ours().map((line) => line.text.split(" ")[0]),
@@ -82,7 +97,10 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
     it(`logs nothing for a success or an accepted 404 on delete (${installation})`, async () => {
       nock(ENDPOINT).get(/.*/).reply(200, "42", { "content-type": "text/plain", "request-id": REQUEST_ID });
       nock(ENDPOINT).delete(/.*/).reply(404, "", { "request-id": REQUEST_ID });
-      assert.equal(await searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).getDocumentsCount(), 42);
+      assert.equal(
+        await searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).getDocumentsCount(),
+        42,
+      );
       await searchIndexClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).deleteIndex("gone");
       assert.deepEqual(ours(), []);
     });
@@ -91,7 +109,9 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
   it("stays quiet above warning", async () => {
     setLogLevel("error");
     nock(ENDPOINT).get(/.*/).reply(503, "", { "request-id": REQUEST_ID });
-    const error = await failure(() => searchClient({ endpoint: ENDPOINT, apiKey: API_KEY }).getDocumentsCount());
+    const error = await failure(() =>
+      searchClient({ endpoint: ENDPOINT, apiKey: API_KEY }).getDocumentsCount(),
+    );
     assert.equal(diagnose(error)?.cause, "throttled");
     assert.deepEqual(ours(), []);
   });

@@ -54,16 +54,40 @@ describe("redact", () => {
 
   describe("redact: secrets by shape", () => {
     const cases: [string, string, string][] = [
-      ["api-key in a query string", "GET /indexes?api-version=2024-07-01&api-key=ABCDEF0123456789", "ABCDEF0123456789"],
-      ["SAS signature", "https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=abc%2Bdef%3D&se=2025", "abc%2Bdef%3D"],
-      ["client_secret in a token request body", "grant_type=client_credentials&client_secret=Qx8~abc.def-123", "Qx8~abc.def-123"],
+      [
+        "api-key in a query string",
+        "GET /indexes?api-version=2024-07-01&api-key=ABCDEF0123456789",
+        "ABCDEF0123456789",
+      ],
+      [
+        "SAS signature",
+        "https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=abc%2Bdef%3D&se=2025",
+        "abc%2Bdef%3D",
+      ],
+      [
+        "client_secret in a token request body",
+        "grant_type=client_credentials&client_secret=Qx8~abc.def-123",
+        "Qx8~abc.def-123",
+      ],
       ["a header line", "api-key: 0123456789ABCDEF", "0123456789ABCDEF"],
       ["a header in JSON", '{"api-key":"0123456789ABCDEF"}', "0123456789ABCDEF"],
       ["a header in a JS object literal", "{ 'api-key': 'abcd1234efgh5678' }", "abcd1234efgh5678"],
       ["a bearer token", 'authorization: "Bearer abcdefghijklmnop"', "abcdefghijklmnop"],
-      ["a JWT anywhere", "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl was expired", "eyJhbGciOiJSUzI1NiJ9"],
-      ["a storage account key", "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc+def/ghi==;EndpointSuffix=core.windows.net", "abc+def/ghi=="],
-      ["a password in a proxy URL", "connect to http://alice:s3cretPass@proxy.contoso.com:8080 failed", "s3cretPass"],
+      [
+        "a JWT anywhere",
+        "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl was expired",
+        "eyJhbGciOiJSUzI1NiJ9",
+      ],
+      [
+        "a storage account key",
+        "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc+def/ghi==;EndpointSuffix=core.windows.net",
+        "abc+def/ghi==",
+      ],
+      [
+        "a password in a proxy URL",
+        "connect to http://alice:s3cretPass@proxy.contoso.com:8080 failed",
+        "s3cretPass",
+      ],
       ["a subscription key", "Ocp-Apim-Subscription-Key: 0123456789abcdef", "0123456789abcdef"],
     ];
     for (const [name, text, secret] of cases) {

@@ -12,7 +12,10 @@ import { failure, installations, type Installation } from "../support/clients.js
 
 const ENDPOINT = "https://contoso-search.search.windows.net";
 const API_KEY = "accepted-secret-key-4e8a17";
-const JSON_HEADERS = { "content-type": "application/json; charset=utf-8", "request-id": "3b6f2a1c-0000-4000-8000-000000000001" };
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "request-id": "3b6f2a1c-0000-4000-8000-000000000001",
+};
 
 /** No policy, or the policy installed one of the two ways: the same answers must give the same results. */
 type Setup = "none" | Installation;
@@ -21,19 +24,25 @@ const setups: readonly Setup[] = ["none", ...installations];
 function options(setup: Setup) {
   return {
     retryOptions: { maxRetries: 0 },
-    additionalPolicies: setup === "additionalPolicies" ? [{ policy: diagnosisPolicy(), position: "perCall" as const }] : [],
+    additionalPolicies:
+      setup === "additionalPolicies" ? [{ policy: diagnosisPolicy(), position: "perCall" as const }] : [],
   };
 }
 
-function install<T extends { pipeline: { addPolicy(policy: ReturnType<typeof diagnosisPolicy>): void } }>(client: T, setup: Setup): T {
+function install<T extends { pipeline: { addPolicy(policy: ReturnType<typeof diagnosisPolicy>): void } }>(
+  client: T,
+  setup: Setup,
+): T {
   if (setup === "addPolicy") client.pipeline.addPolicy(diagnosisPolicy());
   return client;
 }
 
 const credential = new AzureKeyCredential(API_KEY);
-const search = (setup: Setup) => install(new SearchClient<Record<string, unknown>>(ENDPOINT, "hotels", credential, options(setup)), setup);
+const search = (setup: Setup) =>
+  install(new SearchClient<Record<string, unknown>>(ENDPOINT, "hotels", credential, options(setup)), setup);
 const indexes = (setup: Setup) => install(new SearchIndexClient(ENDPOINT, credential, options(setup)), setup);
-const indexers = (setup: Setup) => install(new SearchIndexerClient(ENDPOINT, credential, options(setup)), setup);
+const indexers = (setup: Setup) =>
+  install(new SearchIndexerClient(ENDPOINT, credential, options(setup)), setup);
 
 const SEARCH_PAGE = {
   "@odata.count": 2,
@@ -50,8 +59,20 @@ const PARTIAL_INDEXING = {
 };
 
 /** Calls that succeed, with the answer the service gives them. */
-const successes: { name: string; method: string; status: number; body: unknown; run: (setup: Setup) => Promise<unknown> }[] = [
-  { name: "getDocumentsCount", method: "GET", status: 200, body: "42", run: (s) => search(s).getDocumentsCount() },
+const successes: {
+  name: string;
+  method: string;
+  status: number;
+  body: unknown;
+  run: (setup: Setup) => Promise<unknown>;
+}[] = [
+  {
+    name: "getDocumentsCount",
+    method: "GET",
+    status: 200,
+    body: "42",
+    run: (s) => search(s).getDocumentsCount(),
+  },
   {
     name: "search",
     method: "POST",
@@ -75,7 +96,13 @@ const successes: { name: string; method: string; status: number; body: unknown; 
       return results;
     },
   },
-  { name: "getDocument", method: "GET", status: 200, body: { id: "1", name: "Fancy Stay" }, run: (s) => search(s).getDocument("1") },
+  {
+    name: "getDocument",
+    method: "GET",
+    status: 200,
+    body: { id: "1", name: "Fancy Stay" },
+    run: (s) => search(s).getDocument("1"),
+  },
   {
     name: "uploadDocuments answered 207 (partial indexing)",
     method: "POST",
@@ -142,7 +169,11 @@ describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
       for (const setup of setups) {
         const scope = nock(ENDPOINT)
           .delete(/.*/)
-          .reply(404, JSON.stringify({ error: { code: "", message: "No resource named 'gone' was found." } }), JSON_HEADERS);
+          .reply(
+            404,
+            JSON.stringify({ error: { code: "", message: "No resource named 'gone' was found." } }),
+            JSON_HEADERS,
+          );
         assert.equal(await call.run(setup), undefined, setup);
         assert.ok(scope.isDone());
       }
@@ -153,7 +184,11 @@ describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
     const thrown: unknown[] = [];
     for (const setup of setups) {
       nock(ENDPOINT).post(/.*/).reply(207, JSON.stringify(PARTIAL_INDEXING), JSON_HEADERS);
-      thrown.push(await failure(() => search(setup).uploadDocuments([{ id: "1" }, { name: "no key" }], { throwOnAnyFailure: true })));
+      thrown.push(
+        await failure(() =>
+          search(setup).uploadDocuments([{ id: "1" }, { name: "no key" }], { throwOnAnyFailure: true }),
+        ),
+      );
     }
     assert.ok(!(thrown[0] instanceof Error), "the SDK throws the result object itself");
     for (const value of thrown) {
@@ -167,15 +202,22 @@ describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
     const documents = [{ id: "1" }, { id: "2" }, { id: "3" }, { id: "4" }];
 
     /** Flushes four documents and returns the batch sizes the service saw and the error, if any. */
-    async function flush(setup: Setup, answers: [number, string][]): Promise<{ batches: number[]; error?: unknown }> {
+    async function flush(
+      setup: Setup,
+      answers: [number, string][],
+    ): Promise<{ batches: number[]; error?: unknown }> {
       const batches: number[] = [];
       for (const [status, body] of answers) {
         nock(ENDPOINT)
           .post(/search\.index/)
-          .reply(status, (_uri, requestBody) => {
-            batches.push((requestBody as { value: unknown[] }).value.length);
-            return body;
-          }, JSON_HEADERS);
+          .reply(
+            status,
+            (_uri, requestBody) => {
+              batches.push((requestBody as { value: unknown[] }).value.length);
+              return body;
+            },
+            JSON_HEADERS,
+          );
       }
       const sender = new SearchIndexingBufferedSender(search(setup), (d) => String(d.id), {
         autoFlush: false,
@@ -195,13 +237,23 @@ describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
       return { batches, error };
     }
 
-    const ok = (n: number): string => JSON.stringify({ value: Array.from({ length: n }, (_, i) => ({ key: String(i), status: true, statusCode: 201 })) });
+    const ok = (n: number): string =>
+      JSON.stringify({
+        value: Array.from({ length: n }, (_, i) => ({ key: String(i), status: true, statusCode: 201 })),
+      });
     const tooLarge = JSON.stringify({ error: { code: "", message: "The request is too large." } });
     const busy = JSON.stringify({ error: { code: "", message: "Service is busy." } });
 
     it("still splits a batch on 413, as without the policy", async () => {
       const seen = [];
-      for (const setup of setups) seen.push(await flush(setup, [[413, tooLarge], [200, ok(2)], [200, ok(2)]]));
+      for (const setup of setups)
+        seen.push(
+          await flush(setup, [
+            [413, tooLarge],
+            [200, ok(2)],
+            [200, ok(2)],
+          ]),
+        );
       assert.deepEqual(seen[0], { batches: [4, 2, 2], error: undefined });
       assert.deepEqual(seen[1], seen[0]);
       assert.deepEqual(seen[2], seen[0]);
@@ -209,7 +261,14 @@ describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
 
     it("still retries 503 itself and then fails with statusCode 503, as without the policy", async () => {
       const seen = [];
-      for (const setup of setups) seen.push(await flush(setup, [[503, busy], [503, busy], [503, busy]]));
+      for (const setup of setups)
+        seen.push(
+          await flush(setup, [
+            [503, busy],
+            [503, busy],
+            [503, busy],
+          ]),
+        );
       for (const { batches, error } of seen) {
         assert.deepEqual(batches, [4, 4, 4], "first try and two retries");
         assert.equal((error as { statusCode?: number }).statusCode, 503);
@@ -217,7 +276,11 @@ describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
     });
 
     it("splits on an empty-bodied 413 too, which 13.0.0 alone turns into a TypeError", async () => {
-      const withPolicy = await flush("additionalPolicies", [[413, ""], [200, ok(2)], [200, ok(2)]]);
+      const withPolicy = await flush("additionalPolicies", [
+        [413, ""],
+        [200, ok(2)],
+        [200, ok(2)],
+      ]);
       assert.deepEqual(withPolicy, { batches: [4, 2, 2], error: undefined });
     });
   });

@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import util from "node:util";
 import type http from "node:http";
 import { bearerTokenAuthenticationPolicyName, isRestError, type RestError } from "@azure/core-rest-pipeline";
-import {
-  ChainedTokenCredential,
-  ClientSecretCredential,
-  EnvironmentCredential,
-} from "@azure/identity";
+import { ChainedTokenCredential, ClientSecretCredential, EnvironmentCredential } from "@azure/identity";
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { SearchClient } from "@azure/search-documents";
 import nock from "nock";
@@ -46,8 +42,18 @@ function entraHandler(origin: () => string): (req: http.IncomingMessage, res: ht
             jwks_uri: `${base}/discovery/v2.0/keys`,
           }),
         );
-      } else if (req.url?.includes("/oauth2/v2.0/token") && new URLSearchParams(body).get("client_secret") === GOOD_SECRET) {
-        res.end(JSON.stringify({ token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: ACCESS_TOKEN }));
+      } else if (
+        req.url?.includes("/oauth2/v2.0/token") &&
+        new URLSearchParams(body).get("client_secret") === GOOD_SECRET
+      ) {
+        res.end(
+          JSON.stringify({
+            token_type: "Bearer",
+            expires_in: 3599,
+            ext_expires_in: 3599,
+            access_token: ACCESS_TOKEN,
+          }),
+        );
       } else {
         res.statusCode = 401;
         res.end(
@@ -75,13 +81,20 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
 
   const authorityHost = (): string => `https://localhost:${entra.port}`;
   const clientSecretCredential = (secret: string): ClientSecretCredential =>
-    new ClientSecretCredential(TENANT, CLIENT_ID, secret, { authorityHost: authorityHost(), disableInstanceDiscovery: true });
+    new ClientSecretCredential(TENANT, CLIENT_ID, secret, {
+      authorityHost: authorityHost(),
+      disableInstanceDiscovery: true,
+    });
 
   before(async () => {
     const ca = createAuthority("Fake Entra Root");
     untrust = trustInProcess(ca.cert);
     const leaf = ca.issue({ hosts: ["localhost", "127.0.0.1"] });
-    entra = await startTlsServer({ cert: leaf.fullChain, key: leaf.key, handler: entraHandler(authorityHost) });
+    entra = await startTlsServer({
+      cert: leaf.fullChain,
+      key: leaf.key,
+      handler: entraHandler(authorityHost),
+    });
     // The credentials must see no AZURE_* settings of the machine running the tests.
     for (const name of Object.keys(process.env).filter((n) => n.startsWith("AZURE_"))) {
       savedEnv[name] = process.env[name];
@@ -114,7 +127,8 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
   afterEach(() => {
     restoreLogs();
     nock.cleanAll();
-    for (const name of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"]) delete process.env[name];
+    for (const name of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"])
+      delete process.env[name];
   });
 
   function assertNoSecret(error: unknown, ...secrets: string[]): void {
@@ -138,23 +152,42 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
     describe(`installed with ${installation}`, () => {
       it("EnvironmentCredential with nothing configured -> credentialUnavailable, nothing sent", async () => {
         const service = nock(ENDPOINT).get(/.*/).reply(200, "42");
-        const client = searchClient({ endpoint: ENDPOINT, credential: new EnvironmentCredential(), installation });
+        const client = searchClient({
+          endpoint: ENDPOINT,
+          credential: new EnvironmentCredential(),
+          installation,
+        });
         const error = await failure(() => client.getDocumentsCount());
 
-        assert.equal((error as Error).name, "CredentialUnavailableError", "the identity error itself is rethrown");
-        assert.match((error as Error).message, /^EnvironmentCredential is unavailable\./, "its text comes first");
+        assert.equal(
+          (error as Error).name,
+          "CredentialUnavailableError",
+          "the identity error itself is rethrown",
+        );
+        assert.match(
+          (error as Error).message,
+          /^EnvironmentCredential is unavailable\./,
+          "its text comes first",
+        );
         const diagnosis = diagnose(error);
         assert.equal(diagnosis?.cause, "credentialUnavailable");
         assert.equal(diagnosis?.evidence.errorName, "CredentialUnavailableError");
         if (seesCredentialErrors) {
           assert.equal((error as Error).message.split("[azure-sdk-doctor]").length, 2, "enriched once");
-          assert.equal(logs.filter((line) => line.includes("credentialUnavailable")).length, 1, "logged once");
+          assert.equal(
+            logs.filter((line) => line.includes("credentialUnavailable")).length,
+            1,
+            "logged once",
+          );
         }
         assert.ok(!service.isDone(), "no request reached the service");
       });
 
       it("a ChainedTokenCredential of unconfigured credentials -> credentialUnavailable", async () => {
-        const credential = new ChainedTokenCredential(new EnvironmentCredential(), new EnvironmentCredential());
+        const credential = new ChainedTokenCredential(
+          new EnvironmentCredential(),
+          new EnvironmentCredential(),
+        );
         const client = searchClient({ endpoint: ENDPOINT, credential, installation });
         const error = await failure(() => client.getDocumentsCount());
 
@@ -163,20 +196,32 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
       });
 
       it("ClientSecretCredential with a rotated secret -> tokenRequestFailed", async () => {
-        const client = searchClient({ endpoint: ENDPOINT, credential: clientSecretCredential(BAD_SECRET), installation });
+        const client = searchClient({
+          endpoint: ENDPOINT,
+          credential: clientSecretCredential(BAD_SECRET),
+          installation,
+        });
         const error = await failure(() => client.getDocumentsCount());
 
         // @azure/identity 4 reports an MSAL server error from this credential as AuthenticationRequiredError.
         assert.match((error as Error).name, /^Authentication(Required)?Error$/);
         assert.match((error as Error).message, /AADSTS7000215/, "the AADSTS code stays in the message");
         assert.equal(diagnose(error)?.cause, "tokenRequestFailed");
-        if (seesCredentialErrors) assert.match((error as Error).message, /\[azure-sdk-doctor\] tokenRequestFailed: /);
+        if (seesCredentialErrors)
+          assert.match((error as Error).message, /\[azure-sdk-doctor\] tokenRequestFailed: /);
         assertNoSecret(error, BAD_SECRET);
       });
 
       it("EnvironmentCredential with a rotated secret -> a real AuthenticationError -> tokenRequestFailed", async () => {
-        Object.assign(process.env, { AZURE_TENANT_ID: TENANT, AZURE_CLIENT_ID: CLIENT_ID, AZURE_CLIENT_SECRET: BAD_SECRET });
-        const credential = new EnvironmentCredential({ authorityHost: authorityHost(), disableInstanceDiscovery: true });
+        Object.assign(process.env, {
+          AZURE_TENANT_ID: TENANT,
+          AZURE_CLIENT_ID: CLIENT_ID,
+          AZURE_CLIENT_SECRET: BAD_SECRET,
+        });
+        const credential = new EnvironmentCredential({
+          authorityHost: authorityHost(),
+          disableInstanceDiscovery: true,
+        });
         const client = searchClient({ endpoint: ENDPOINT, credential, installation });
         const error = await failure(() => client.getDocumentsCount());
 
@@ -185,7 +230,8 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
         const diagnosis = diagnose(error);
         assert.equal(diagnosis?.cause, "tokenRequestFailed");
         assert.equal(diagnosis?.evidence.errorName, "AuthenticationError");
-        if (seesCredentialErrors) assert.match((error as Error).message, /\[azure-sdk-doctor\] tokenRequestFailed: /);
+        if (seesCredentialErrors)
+          assert.match((error as Error).message, /\[azure-sdk-doctor\] tokenRequestFailed: /);
         assertNoSecret(error, BAD_SECRET);
       });
 
@@ -193,10 +239,15 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
         const service = nock(ENDPOINT, { reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` } })
           .get(/.*/)
           .reply(401, "", {
-            "www-authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"',
+            "www-authenticate":
+              'Bearer authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize"',
             "request-id": REQUEST_ID,
           });
-        const client = searchClient({ endpoint: ENDPOINT, credential: clientSecretCredential(GOOD_SECRET), installation });
+        const client = searchClient({
+          endpoint: ENDPOINT,
+          credential: clientSecretCredential(GOOD_SECRET),
+          installation,
+        });
         const error = await failure(() => client.getDocumentsCount());
 
         assert.ok(service.isDone(), "the token reached the service");
@@ -226,7 +277,11 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
           nock(ENDPOINT)
             .post(/.*/)
             .reply(403, answer.body, { "content-type": answer.contentType, "request-id": REQUEST_ID });
-          const client = searchClient({ endpoint: ENDPOINT, credential: clientSecretCredential(GOOD_SECRET), installation });
+          const client = searchClient({
+            endpoint: ENDPOINT,
+            credential: clientSecretCredential(GOOD_SECRET),
+            installation,
+          });
           const error = (await failure(() => client.uploadDocuments([{ id: "1" }]))) as RestError;
 
           assert.equal(error.statusCode, 403);
@@ -241,7 +296,11 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
 
       it("an empty 403 to a token -> ipFirewallBlocked, with missingRoleAssignment as an alternative", async () => {
         nock(ENDPOINT).get(/.*/).reply(403, "", { "request-id": REQUEST_ID });
-        const client = searchClient({ endpoint: ENDPOINT, credential: clientSecretCredential(GOOD_SECRET), installation });
+        const client = searchClient({
+          endpoint: ENDPOINT,
+          credential: clientSecretCredential(GOOD_SECRET),
+          installation,
+        });
         const error = await failure(() => client.getDocumentsCount());
 
         const diagnosis = diagnose(error);
@@ -263,7 +322,8 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
 
         assert.match((error as Error).message, /^Bearer token authentication is not permitted for non-TLS/);
         assert.equal(diagnose(error)?.cause, "httpNotHttps");
-        if (seesCredentialErrors) assert.match((error as Error).message, /\[azure-sdk-doctor\] httpNotHttps: /);
+        if (seesCredentialErrors)
+          assert.match((error as Error).message, /\[azure-sdk-doctor\] httpNotHttps: /);
         assert.ok(!service.isDone(), "nothing was sent");
       });
     });

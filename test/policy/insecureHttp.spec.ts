@@ -13,7 +13,13 @@ const REMOTE = "http://contoso-search.search.windows.net";
 const logs: string[] = [];
 
 function assertNoKey(error: unknown): void {
-  for (const text of [String((error as Error).message), String((error as Error).stack), util.inspect(error), JSON.stringify(diagnose(error)), ...logs]) {
+  for (const text of [
+    String((error as Error).message),
+    String((error as Error).stack),
+    util.inspect(error),
+    JSON.stringify(diagnose(error)),
+    ...logs,
+  ]) {
     assert.ok(!text.includes(API_KEY), "the api-key appears nowhere");
   }
 }
@@ -55,10 +61,17 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
   for (const installation of installations) {
     describe(`installed with ${installation}`, () => {
       it("the SDK's own refusal of http:// (allowInsecureConnection false) -> httpNotHttps, nothing sent", async () => {
-        const client = searchClient({ endpoint: `http://localhost:${local.port}`, apiKey: API_KEY, installation });
+        const client = searchClient({
+          endpoint: `http://localhost:${local.port}`,
+          apiKey: API_KEY,
+          installation,
+        });
         const error = await failure(() => client.getDocumentsCount());
 
-        assert.match((error as Error).message, /^Cannot connect to http:\/\/localhost:\d+.* while allowInsecureConnection is false/);
+        assert.match(
+          (error as Error).message,
+          /^Cannot connect to http:\/\/localhost:\d+.* while allowInsecureConnection is false/,
+        );
         const diagnosis = diagnose(error);
         assert.equal(diagnosis?.cause, "httpNotHttps");
         assert.equal(diagnosis?.evidence.host, "localhost");
@@ -69,7 +82,12 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
 
       it("the guard refuses an api-key to a remote http:// URL even with allowInsecureConnection", async () => {
         const service = nock(REMOTE).get(/.*/).reply(200, "42");
-        const client = searchClient({ endpoint: REMOTE, apiKey: API_KEY, installation, allowInsecureConnection: true });
+        const client = searchClient({
+          endpoint: REMOTE,
+          apiKey: API_KEY,
+          installation,
+          allowInsecureConnection: true,
+        });
         const error = await failure(() => client.getDocumentsCount());
 
         assert.ok(!service.isDone(), "nothing was sent");
@@ -102,7 +120,12 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
 
       it("allowInsecureHttp: true without allowInsecureConnection -> the SDK's own refusal, diagnosed", async () => {
         const service = nock(REMOTE).get(/.*/).reply(200, "42");
-        const client = searchClient({ endpoint: REMOTE, apiKey: API_KEY, installation, policy: { allowInsecureHttp: true } });
+        const client = searchClient({
+          endpoint: REMOTE,
+          apiKey: API_KEY,
+          installation,
+          policy: { allowInsecureHttp: true },
+        });
         const error = await failure(() => client.getDocumentsCount());
 
         assert.match((error as Error).message, /allowInsecureConnection is false/);
@@ -112,7 +135,9 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
       });
 
       it("a 502 answering an http:// request -> httpNotHttps, status kept", async () => {
-        nock(REMOTE).get(/.*/).reply(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" });
+        nock(REMOTE)
+          .get(/.*/)
+          .reply(502, "<html><body>Bad Gateway</body></html>", { "content-type": "text/html" });
         const client = searchClient({
           endpoint: REMOTE,
           apiKey: API_KEY,

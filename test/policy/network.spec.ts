@@ -13,14 +13,36 @@ const API_KEY = "network-secret-key-2c7d41";
  * dropped packets), as Node.js reports them: nock hands the SDK the same error a socket would.
  */
 const cases = [
-  { code: "ENOTFOUND", syscall: "getaddrinfo", message: "getaddrinfo ENOTFOUND contoso-search.search.windows.net", cause: "dnsNotFound", retryable: false },
-  { code: "EAI_AGAIN", syscall: "getaddrinfo", message: "getaddrinfo EAI_AGAIN contoso-search.search.windows.net", cause: "dnsTemporaryFailure", retryable: true },
-  { code: "ETIMEDOUT", syscall: "connect", message: "connect ETIMEDOUT 20.42.0.1:443", cause: "connectTimeout", retryable: true },
+  {
+    code: "ENOTFOUND",
+    syscall: "getaddrinfo",
+    message: "getaddrinfo ENOTFOUND contoso-search.search.windows.net",
+    cause: "dnsNotFound",
+    retryable: false,
+  },
+  {
+    code: "EAI_AGAIN",
+    syscall: "getaddrinfo",
+    message: "getaddrinfo EAI_AGAIN contoso-search.search.windows.net",
+    cause: "dnsTemporaryFailure",
+    retryable: true,
+  },
+  {
+    code: "ETIMEDOUT",
+    syscall: "connect",
+    message: "connect ETIMEDOUT 20.42.0.1:443",
+    cause: "connectTimeout",
+    retryable: true,
+  },
 ];
 
 /** A Node.js system error; nock needs an Error instance (a plain object leaves the request hanging). */
 const systemError = (c: (typeof cases)[number]): Error =>
-  Object.assign(new Error(c.message), { code: c.code, syscall: c.syscall, hostname: "contoso-search.search.windows.net" });
+  Object.assign(new Error(c.message), {
+    code: c.code,
+    syscall: c.syscall,
+    hostname: "contoso-search.search.windows.net",
+  });
 
 describe("diagnosisPolicy: name resolution and timeouts through the real SearchClient (nock)", () => {
   before(() => {
@@ -54,7 +76,12 @@ describe("diagnosisPolicy: name resolution and timeouts through the real SearchC
         assert.equal(diagnosis?.evidence.nodeCode, c.code);
         assert.equal(diagnosis?.evidence.host, "contoso-search.search.windows.net");
         assert.match(error.message, new RegExp(`\\n\\[azure-sdk-doctor\\] ${c.cause}: `));
-        for (const text of [error.message, String(error.stack), util.inspect(error), JSON.stringify(diagnosis)]) {
+        for (const text of [
+          error.message,
+          String(error.stack),
+          util.inspect(error),
+          JSON.stringify(diagnosis),
+        ]) {
           assert.ok(!text.includes(API_KEY));
         }
       });

@@ -9,7 +9,13 @@ import {
 } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import nock from "nock";
-import { diagnose, diagnosisPolicy, type Diagnosis, type DiagnosisRule, type FailureSignals } from "../../src/index.js";
+import {
+  diagnose,
+  diagnosisPolicy,
+  type Diagnosis,
+  type DiagnosisRule,
+  type FailureSignals,
+} from "../../src/index.js";
 import { enrichError } from "../../src/enrich.js";
 import { failure, installations, searchClient } from "../support/clients.js";
 import { closedPort } from "../support/servers.js";
@@ -47,11 +53,15 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
     describe(`installed with ${installation}`, () => {
       it("turns the 13.0.0 TypeError for an empty-bodied error into a RestError with the status", async () => {
         nock(ENDPOINT).get(/.*/).times(2).reply(404, "", { "request-id": REQUEST_ID });
-        const plain = new SearchClient(ENDPOINT, "hotels", new AzureKeyCredential(API_KEY), { retryOptions: { maxRetries: 0 } });
+        const plain = new SearchClient(ENDPOINT, "hotels", new AzureKeyCredential(API_KEY), {
+          retryOptions: { maxRetries: 0 },
+        });
         const without = await failure(() => plain.getDocumentsCount());
         assert.ok(without instanceof TypeError, "13.0.0 alone throws a TypeError");
 
-        const error = await failure(() => searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).getDocumentsCount());
+        const error = await failure(() =>
+          searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).getDocumentsCount(),
+        );
         assert.ok(isRestError(error));
         assert.equal(error.statusCode, 404);
         assert.equal(error.response?.headers.get("request-id"), REQUEST_ID);
@@ -60,11 +70,21 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
       });
 
       it("keeps the service's code and details of a JSON error", async () => {
-        const body = { error: { code: "InvalidRequestParameter", message: "Unknown semantic configuration 'deafult'.", details: [{ code: "x", message: "y" }] } };
-        nock(ENDPOINT).post(/.*/).reply(400, JSON.stringify(body), { "content-type": "application/json", "request-id": REQUEST_ID });
+        const body = {
+          error: {
+            code: "InvalidRequestParameter",
+            message: "Unknown semantic configuration 'deafult'.",
+            details: [{ code: "x", message: "y" }],
+          },
+        };
+        nock(ENDPOINT)
+          .post(/.*/)
+          .reply(400, JSON.stringify(body), { "content-type": "application/json", "request-id": REQUEST_ID });
         const client = searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation });
         const error = await failure(() =>
-          client.search("x", { queryType: "semantic", semanticSearchOptions: { configurationName: "deafult" } }).then((r) => r.results.next()),
+          client
+            .search("x", { queryType: "semantic", semanticSearchOptions: { configurationName: "deafult" } })
+            .then((r) => r.results.next()),
         );
         assert.ok(isRestError(error));
         assert.equal(error.code, "InvalidRequestParameter");
@@ -77,7 +97,12 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
       it("calls onDiagnosis once with the diagnosis and the error thrown", async () => {
         nock(ENDPOINT).get(/.*/).reply(403, "", { "request-id": REQUEST_ID });
         const calls: [Diagnosis, unknown][] = [];
-        const client = searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation, policy: { onDiagnosis: (d, e) => calls.push([d, e]) } });
+        const client = searchClient({
+          endpoint: ENDPOINT,
+          apiKey: API_KEY,
+          installation,
+          policy: { onDiagnosis: (d, e) => calls.push([d, e]) },
+        });
         const error = await failure(() => client.getDocumentsCount());
         assert.equal(calls.length, 1);
         assert.equal(calls[0]?.[1], error, "the error the caller catches");
@@ -109,14 +134,22 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
           seen.push(s);
           return s.status === 403 && s.host === "contoso-search.search.windows.net";
         });
-        const client = searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation, policy: { rules: [rule] } });
+        const client = searchClient({
+          endpoint: ENDPOINT,
+          apiKey: API_KEY,
+          installation,
+          policy: { rules: [rule] },
+        });
         const error = await failure(() => client.getDocumentsCount());
 
         const diagnosis = diagnose(error);
         assert.equal(diagnosis?.cause, "contosoFirewallChange", "the own rule wins over invalidApiKey");
         assert.equal(diagnosis?.confidence, "exact");
         assert.deepEqual(diagnosis?.docs, ["https://wiki.contoso.example/search-firewall"]);
-        assert.match((error as Error).message, /\[azure-sdk-doctor\] contosoFirewallChange: Contoso's network team/);
+        assert.match(
+          (error as Error).message,
+          /\[azure-sdk-doctor\] contosoFirewallChange: Contoso's network team/,
+        );
         assert.equal(seen.length, 1);
         assert.ok(!JSON.stringify(seen[0]).includes(API_KEY), "a rule never sees the key");
       });
@@ -126,7 +159,12 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
         const broken = ownRule(() => {
           throw new Error("bug in the rule");
         });
-        const client = searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation, policy: { rules: [broken] } });
+        const client = searchClient({
+          endpoint: ENDPOINT,
+          apiKey: API_KEY,
+          installation,
+          policy: { rules: [broken] },
+        });
         const error = await failure(() => client.getDocumentsCount());
         assert.equal(diagnose(error)?.cause, "invalidApiKey");
         assert.equal((error as { statusCode?: number }).statusCode, 403);
@@ -138,29 +176,57 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
     const sig = "Zk9vQmFyU2VjcmV0U2lnbmF0dXJlVmFsdWU=";
     nock("https://acct.blob.core.windows.net")
       .get(/.*/)
-      .reply(403, `<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code><Message>Signature did not match. sig=${sig}</Message></Error>`, {
-        "content-type": "application/xml",
-        "x-ms-request-id": REQUEST_ID,
-      });
+      .reply(
+        403,
+        `<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code><Message>Signature did not match. sig=${sig}</Message></Error>`,
+        {
+          "content-type": "application/xml",
+          "x-ms-request-id": REQUEST_ID,
+        },
+      );
     const pipeline = createEmptyPipeline();
     pipeline.addPolicy(diagnosisPolicy());
     const url = `https://acct.blob.core.windows.net/c/b.txt?sv=2024-11-04&sr=b&sp=r&sig=${encodeURIComponent(sig)}`;
-    const error = await failure(() => pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url })));
+    const error = await failure(() =>
+      pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url })),
+    );
 
     assert.ok(isRestError(error));
     assert.equal(error.statusCode, 403);
-    for (const text of [error.message, String(error.stack), util.inspect(error, { depth: 8 }), JSON.stringify(error), JSON.stringify(diagnose(error))]) {
-      assert.ok(!text.includes(sig) && !text.includes(encodeURIComponent(sig)), "the signature appears nowhere");
+    for (const text of [
+      error.message,
+      String(error.stack),
+      util.inspect(error, { depth: 8 }),
+      JSON.stringify(error),
+      JSON.stringify(diagnose(error)),
+    ]) {
+      assert.ok(
+        !text.includes(sig) && !text.includes(encodeURIComponent(sig)),
+        "the signature appears nowhere",
+      );
     }
   });
 
   describe("an error passed through two diagnosis policies is enriched once", () => {
     /** A second copy under another name: a library and its app may each add one. */
-    const second = (onDiagnosis: () => void): PipelinePolicy => ({ ...diagnosisPolicy({ onDiagnosis }), name: "appDiagnosisPolicy" });
+    const second = (onDiagnosis: () => void): PipelinePolicy => ({
+      ...diagnosisPolicy({ onDiagnosis }),
+      name: "appDiagnosisPolicy",
+    });
 
-    function twice(endpoint: string, counts: { inner: number; outer: number }): SearchClient<Record<string, unknown>> {
-      const client = searchClient({ endpoint, apiKey: API_KEY, policy: { onDiagnosis: () => counts.outer++ } });
-      client.pipeline.addPolicy(second(() => counts.inner++), { phase: "Retry" });
+    function twice(
+      endpoint: string,
+      counts: { inner: number; outer: number },
+    ): SearchClient<Record<string, unknown>> {
+      const client = searchClient({
+        endpoint,
+        apiKey: API_KEY,
+        policy: { onDiagnosis: () => counts.outer++ },
+      });
+      client.pipeline.addPolicy(
+        second(() => counts.inner++),
+        { phase: "Retry" },
+      );
       return client;
     }
 
@@ -185,7 +251,9 @@ describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
 
     it("enriching an error twice keeps the first diagnosis and its text once", () => {
       const error = new Error("connect ECONNREFUSED 127.0.0.1:443");
-      const first = diagnose(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }));
+      const first = diagnose(
+        Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
+      );
       const other = diagnose(Object.assign(new Error("getaddrinfo ENOTFOUND x"), { code: "ENOTFOUND" }));
       assert.ok(first && other);
       assert.equal(enrichError(error, first), true);

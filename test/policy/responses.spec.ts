@@ -74,7 +74,10 @@ interface Case {
 }
 
 const KEY_VAULT_TEXTS: [string, string][] = [
-  ["keyVaultAccessDenied", "Access to the required key vault permissions was denied. Please check the key vault access policies."],
+  [
+    "keyVaultAccessDenied",
+    "Access to the required key vault permissions was denied. Please check the key vault access policies.",
+  ],
   ["keyVaultUriUnresolved", "Could not resolve the key vault uri 'https://missing-vault.vault.azure.net'."],
   ["keyVaultKeyNotFound", "The key cannot be found in the key vault."],
   ["managedIdentityNotDefined", "Service does not have a managed identity defined."],
@@ -129,7 +132,9 @@ const cases: Case[] = [
     name: "free semantic quota used up (402)",
     call: "semanticSearch",
     status: 402,
-    body: envelope("Free Query Semantic Usage exceeded for the month. Please enable semantic billing to continue."),
+    body: envelope(
+      "Free Query Semantic Usage exceeded for the month. Please enable semantic billing to continue.",
+    ),
     cause: "semanticQuotaExceeded",
   },
   {
@@ -145,14 +150,18 @@ const cases: Case[] = [
     name: "index quota (429)",
     call: "createIndex",
     status: 429,
-    body: envelope("Index quota has been exceeded for this service. You currently have 3 indexes. Maximum number of indexes allowed: 3"),
+    body: envelope(
+      "Index quota has been exceeded for this service. You currently have 3 indexes. Maximum number of indexes allowed: 3",
+    ),
     cause: "quotaExceeded",
   },
   {
     name: "storage quota (429)",
     call: "upload",
     status: 429,
-    body: envelope("Storage quota has been exceeded for this service. You must either delete documents first, or use a higher SKU for additional quota."),
+    body: envelope(
+      "Storage quota has been exceeded for this service. You must either delete documents first, or use a higher SKU for additional quota.",
+    ),
     cause: "quotaExceeded",
   },
   { name: "429 without a quota text", call: "getIndex", status: 429, cause: "throttled" },
@@ -160,7 +169,9 @@ const cases: Case[] = [
     name: "503 not enough resources",
     call: "search",
     status: 503,
-    body: envelope("Failed to execute query because not enough resources were available to cover 100% of the index."),
+    body: envelope(
+      "Failed to execute query because not enough resources were available to cover 100% of the index.",
+    ),
     cause: "throttled",
   },
   {
@@ -214,7 +225,11 @@ function captureLogs(): { lines: string[]; restore(): void } {
  * What every diagnosed error response must keep: the status, the service code, the parsed body,
  * request and response, the original message, the enrichment once, and no secret anywhere.
  */
-function assertWellFormed(error: unknown, c: Pick<Case, "status" | "body" | "code">, logs: string[]): RestError {
+function assertWellFormed(
+  error: unknown,
+  c: Pick<Case, "status" | "body" | "code">,
+  logs: string[],
+): RestError {
   assert.ok(isRestError(error), `a RestError, not ${String(error)}`);
   assert.equal(error.statusCode, c.status);
   assert.equal(error.code, c.code);
@@ -226,7 +241,13 @@ function assertWellFormed(error: unknown, c: Pick<Case, "status" | "body" | "cod
   assert.equal(error.message.split("[azure-sdk-doctor]").length, 2, "enriched exactly once");
   assert.equal(String(error.stack).split("[azure-sdk-doctor]").length, 2, "the stack's head too");
   const diagnosis = diagnose(error);
-  for (const text of [error.message, String(error.stack), util.inspect(error), JSON.stringify(diagnosis), ...logs]) {
+  for (const text of [
+    error.message,
+    String(error.stack),
+    util.inspect(error),
+    JSON.stringify(diagnosis),
+    ...logs,
+  ]) {
     assert.ok(!text.includes(API_KEY), "the api-key appears nowhere");
   }
   return error;
@@ -277,7 +298,10 @@ describe("diagnosisPolicy: Azure AI Search responses through the real clients (n
         assert.equal(diagnosis?.cause, c.cause);
         assert.equal(diagnosis?.confidence, c.confidence ?? "exact");
         for (const alternative of c.alternatives ?? []) {
-          assert.ok(diagnosis?.alternatives.includes(alternative), `${alternative} is offered as an alternative`);
+          assert.ok(
+            diagnosis?.alternatives.includes(alternative),
+            `${alternative} is offered as an alternative`,
+          );
         }
         assert.equal(diagnosis?.evidence.status, c.status);
         assert.equal(diagnosis?.evidence.host, "contoso-search.search.windows.net");
@@ -292,7 +316,9 @@ describe("diagnosisPolicy: Azure AI Search responses through the real clients (n
 
   it("an empty 403 on a document read walks the user through telling the causes apart", async () => {
     nock(ENDPOINT).get(/.*/).reply(403, "", { "request-id": REQUEST_ID });
-    const error = await failure(() => searchClient({ endpoint: ENDPOINT, apiKey: API_KEY }).getDocumentsCount());
+    const error = await failure(() =>
+      searchClient({ endpoint: ENDPOINT, apiKey: API_KEY }).getDocumentsCount(),
+    );
     const diagnosis = diagnose(error);
     const steps = diagnosis?.remediation.join(" ") ?? "";
     assert.match(steps, /Keys/, "points at the keys");
@@ -306,8 +332,15 @@ describe("diagnosisPolicy: Azure AI Search responses through the real clients (n
       .times(3)
       .reply(503, envelope("Service is too busy."), { "request-id": REQUEST_ID, "retry-after-ms": "1" });
     const onDiagnosis: string[] = [];
-    const client = searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, maxRetries: 2, policy: { onDiagnosis: (d) => onDiagnosis.push(d.cause) } });
-    const error = await failure(() => calls.search.run({ search: client, index: searchIndexClient({ endpoint: ENDPOINT }) }));
+    const client = searchClient({
+      endpoint: ENDPOINT,
+      apiKey: API_KEY,
+      maxRetries: 2,
+      policy: { onDiagnosis: (d) => onDiagnosis.push(d.cause) },
+    });
+    const error = await failure(() =>
+      calls.search.run({ search: client, index: searchIndexClient({ endpoint: ENDPOINT }) }),
+    );
 
     assert.ok(scope.isDone(), "first try and two retries reached the service");
     assert.equal((error as RestError).statusCode, 503);
