@@ -4,6 +4,7 @@
  */
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
+import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnosisPolicy, type DiagnosisPolicyOptions } from "../src/index.js";
 import { createAuthority } from "../test/support/certs.js";
@@ -11,9 +12,9 @@ import { trustInProcess } from "../test/support/servers.js";
 
 /** What the service counted since the last reset. */
 export interface ServerStats {
-  secureConnections: number;
-  /** TLS connections that carried no HTTP request (closed or still open): handshakes only. */
-  connectionsWithoutRequest: number;
+  handshakes: number;
+  /** TLS handshakes whose connection carried no HTTP request (closed or still open). */
+  handshakesWithoutRequest: number;
   requests: number;
 }
 
@@ -71,15 +72,19 @@ export type Variant = "bare" | "policy" | "preflight";
  * @param endpoint - the service URL.
  * @param variant - without the policy, with it, or with it and its preflight.
  * @param indexName - the index, which picks the answer.
+ * @param cold - give the client its own HttpClient, so that it opens its own connections: SDK clients
+ * otherwise share one, and a new client's first request reuses a connection another client opened.
  */
 export function benchClient(
   endpoint: string,
   variant: Variant,
   indexName = "hotels",
+  cold = false,
 ): SearchClient<Record<string, unknown>> {
   const options: DiagnosisPolicyOptions = variant === "preflight" ? { preflight: true } : {};
   return new SearchClient<Record<string, unknown>>(endpoint, indexName, new AzureKeyCredential("bench-admin-key-0123456789"), {
     retryOptions: { maxRetries: 0 },
+    ...(cold ? { httpClient: createDefaultHttpClient() } : {}),
     additionalPolicies: variant === "bare" ? [] : [{ policy: diagnosisPolicy(options), position: "perCall" }],
   });
 }

@@ -53,10 +53,11 @@ try {
   const overhead = await measureOverhead(server, variants);
   console.error("diagnose()...");
   const diagnosis = measureDiagnose();
-  console.error("preflight...");
-  const preflightFigures = withPreflight ? await measurePreflight(server) : undefined;
+  // Memory before the preflight, whose many new clients leave idle connections that close later.
   console.error("memory...");
   const memory = await measureMemory(server);
+  console.error("preflight...");
+  const preflightFigures = withPreflight ? await measurePreflight(server) : undefined;
 
   const rows: [string, string, string, string][] = [
     ["success path, no policy", `${fixed(overhead.variants.bare!.medianUs)} µs/request`, "", ""],

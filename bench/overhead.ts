@@ -1,11 +1,11 @@
 /**
  * Success-path overhead: the same getDocumentsCount() loop with and without the policy (and with its
- * preflight on), interleaved in rounds in one process so that drift in the machine hits every variant
- * alike.
+ * preflight on), interleaved request by request in rounds in one process, so that drift in the machine
+ * hits every variant alike.
  */
 import { benchClient, median, quantile, type BenchServer, type Variant } from "./loopback.js";
 
-/** Microseconds per request of one variant over the rounds. */
+/** Microseconds per request of one variant, over every request it made. */
 export interface VariantFigures {
   medianUs: number;
   p25Us: number;
@@ -19,7 +19,7 @@ export interface OverheadFigures {
   variants: Partial<Record<Variant, VariantFigures>>;
   /** Median µs/request with the policy over the same without it. */
   ratioOfMedians: number;
-  /** The median over rounds of the per-round ratio, which cancels drift between rounds. */
+  /** The median over rounds of the ratio of mean µs/request in each round. */
   medianOfRoundRatios: number;
   preflightRatioOfMedians?: number;
 }
@@ -30,7 +30,7 @@ export interface OverheadFigures {
  * @param server - the benchmark service.
  * @param variants - which clients to compare; "bare" must be among them.
  * @param rounds - how many interleaved rounds.
- * @param requestsPerRound - sequential requests per variant per round.
+ * @param requestsPerRound - requests per variant per round, one of each variant in turn.
  */
 export async function measureOverhead(
   server: BenchServer,
@@ -40,27 +40,32 @@ export async function measureOverhead(
 ): Promise<OverheadFigures> {
   const clients = new Map(variants.map((variant) => [variant, benchClient(server.endpoint, variant)]));
   const perRound = new Map<Variant, number[]>(variants.map((variant) => [variant, []]));
+  const perRequest = new Map<Variant, number[]>(variants.map((variant) => [variant, []]));
 
-  const loop = async (variant: Variant, count: number): Promise<number> => {
-    const client = clients.get(variant)!;
+  const once = async (variant: Variant): Promise<number> => {
     const start = process.hrtime.bigint();
-    for (let i = 0; i < count; i++) {
-      if ((await client.getDocumentsCount()) !== 42) throw new Error(`${variant}: wrong count`);
-    }
-    return Number(process.hrtime.bigint() - start) / 1000 / count;
+    if ((await clients.get(variant)!.getDocumentsCount()) !== 42) throw new Error(`${variant}: wrong count`);
+    return Number(process.hrtime.bigint() - start) / 1000;
   };
 
-  for (const variant of variants) await loop(variant, 500);
+  for (let i = 0; i < 500; i++) for (const variant of variants) await once(variant);
   for (let round = 0; round < rounds; round++) {
-    // Rotate the order so that no variant always runs first (or last) in a round.
-    for (let i = 0; i < variants.length; i++) {
-      const variant = variants[(round + i) % variants.length]!;
-      perRound.get(variant)!.push(await loop(variant, requestsPerRound));
+    const sums = new Map<Variant, number>(variants.map((variant) => [variant, 0]));
+    for (let i = 0; i < requestsPerRound; i++) {
+      // Alternate request by request, rotating who goes first, so that load from elsewhere on the
+      // machine falls on every variant alike.
+      for (let j = 0; j < variants.length; j++) {
+        const variant = variants[(i + j) % variants.length]!;
+        const us = await once(variant);
+        perRequest.get(variant)!.push(us);
+        sums.set(variant, sums.get(variant)! + us);
+      }
     }
+    for (const variant of variants) perRound.get(variant)!.push(sums.get(variant)! / requestsPerRound);
   }
 
   const figures: OverheadFigures["variants"] = {};
-  for (const [variant, samples] of perRound) {
+  for (const [variant, samples] of perRequest) {
     figures[variant] = { medianUs: median(samples), p25Us: quantile(samples, 0.25), p75Us: quantile(samples, 0.75) };
   }
   const bare = perRound.get("bare")!;

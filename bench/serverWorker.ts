@@ -1,7 +1,7 @@
 /**
  * The benchmark's HTTPS service, run in a worker thread so that its work stays off the thread the
  * client is measured on. It answers a document count for any index, except "throttled" (503 with the
- * service's JSON envelope), and counts TLS connections and how many of them carried no HTTP request
+ * service's JSON envelope), and counts TLS handshakes and how many of them carried no HTTP request
  * (what a preflight handshake looks like from the server).
  */
 import https from "node:https";
@@ -11,11 +11,11 @@ import { parentPort, workerData } from "node:worker_threads";
 
 const { cert, key } = workerData as { cert: string; key: string };
 
-let secureConnections = 0;
-let connectionsWithoutRequest = 0;
+let handshakes = 0;
+let handshakesWithoutRequest = 0;
 let requests = 0;
 const served = new WeakSet<TLSSocket>();
-const open = new Set<TLSSocket>();
+const handshaken = new Set<TLSSocket>();
 const throttled = JSON.stringify({
   error: { code: "", message: "Failed to execute query because not enough resources were available to cover 100% of the index." },
 });
@@ -34,12 +34,15 @@ const server = https.createServer({ cert, key, keepAliveTimeout: 60_000 }, (req,
     res.end("42");
   });
 });
-server.on("secureConnection", (socket: TLSSocket) => {
-  secureConnections++;
-  open.add(socket);
+// Key material is logged once the server has processed a ClientHello: a handshake took place, even
+// when the client closes before the server sees its Finished message.
+server.on("keylog", (_line: Buffer, socket: TLSSocket) => {
+  if (handshaken.has(socket)) return;
+  handshaken.add(socket);
+  handshakes++;
   socket.on("close", () => {
-    open.delete(socket);
-    if (!served.has(socket)) connectionsWithoutRequest++;
+    handshaken.delete(socket);
+    if (!served.has(socket)) handshakesWithoutRequest++;
   });
 });
 server.on("tlsClientError", () => undefined);
@@ -50,16 +53,16 @@ server.listen(0, "127.0.0.1", () => {
 
 parentPort?.on("message", (message: { type: string }) => {
   if (message.type === "stats") {
-    const openWithoutRequest = [...open].filter((socket) => !served.has(socket)).length;
+    const openWithoutRequest = [...handshaken].filter((socket) => !served.has(socket)).length;
     parentPort?.postMessage({
       type: "stats",
-      secureConnections,
-      connectionsWithoutRequest: connectionsWithoutRequest + openWithoutRequest,
+      handshakes,
+      handshakesWithoutRequest: handshakesWithoutRequest + openWithoutRequest,
       requests,
     });
   } else if (message.type === "reset") {
-    secureConnections = 0;
-    connectionsWithoutRequest = 0;
+    handshakes = 0;
+    handshakesWithoutRequest = 0;
     requests = 0;
     parentPort?.postMessage({ type: "reset" });
   } else if (message.type === "close") {
