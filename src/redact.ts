@@ -17,14 +17,31 @@ const SECRET_HEADERS = [
  * connection-string fields that carry keys, SAS signatures, headers written as text or JSON,
  * passwords in URLs (proxies), bearer and basic credentials, JWTs.
  */
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /\b((?:api[-_]?key|sig|signature|client_secret|clientsecret|access_token|refresh_token|code|password|secret|token|key)=)[^&\s"'<>;,]+/gi,
-  /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|ClientSecret|Password)\s*=\s*)[^;\s"']+/gi,
-  /\b((?:api[-_]?key|authorization|proxy-authorization|ocp-apim-subscription-key|client[-_]?secret|password)["']?\s*[:=]\s*["']?(?:(?:bearer|basic|sharedkey)\s+)?)[^\s,"';}]+/gi,
-  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]+(?=@)/gi,
-  /\b((?:bearer|basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi,
-  /()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+const SECRET_PATTERNS: readonly { hint: RegExp; pattern: RegExp }[] = [
+  {
+    hint: /=/,
+    pattern:
+      /\b((?:api[-_]?key|sig|signature|client_secret|clientsecret|access_token|refresh_token|code|password|secret|token|key)=)[^&\s"'<>;,]+/gi,
+  },
+  {
+    hint: /=/,
+    pattern: /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|ClientSecret|Password)\s*=\s*)[^;\s"']+/gi,
+  },
+  {
+    hint: /api[-_]?key|authorization|subscription-key|secret|password/i,
+    pattern:
+      /\b((?:api[-_]?key|authorization|proxy-authorization|ocp-apim-subscription-key|client[-_]?secret|password)["']?\s*[:=]\s*["']?(?:(?:bearer|basic|sharedkey)\s+)?)[^\s,"';}]+/gi,
+  },
+  { hint: /:\/\/[^\s@]*@/, pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]+(?=@)/gi },
+  { hint: /bearer|basic/i, pattern: /\b((?:bearer|basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi },
+  { hint: /eyJ/, pattern: /()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
 ];
+
+/** Something every pattern needs: a `=`, an `@`, or one of the words a credential comes with. */
+const ANY_SECRET_HINT = /[=@]|bearer|basic|key|authori|secret|password|eyJ/i;
+
+/** Query parameter names that carry secrets, checked before the query string is parsed. */
+const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token|client_secret|secret)=/i;
 
 /**
  * The credential values a request carries, to be removed wherever they appear: header values and
@@ -39,12 +56,13 @@ export function secretsOf(request: PipelineRequest): string[] {
       const value = request.headers.get(name);
       if (value) {
         secrets.push(value);
-        const token = /^\s*\S+\s+(\S+)\s*$/.exec(value)?.[1];
-        if (token) secrets.push(token);
+        // "Bearer <token>", "Basic <credentials>": the credential alone may be echoed too.
+        const space = value.trim().indexOf(" ");
+        if (space > 0) secrets.push(value.trim().slice(space + 1).trim());
       }
     }
     const query = request.url.indexOf("?");
-    if (query >= 0) {
+    if (query >= 0 && SECRET_QUERY_HINT.test(request.url)) {
       for (const [name, value] of new URLSearchParams(request.url.slice(query + 1))) {
         if (/^(api-?key|sig|signature|code|token|access_token|client_secret|secret)$/i.test(name) && value) {
           secrets.push(value, encodeURIComponent(value));
@@ -68,12 +86,11 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   for (const secret of secrets) {
     if (result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
-  for (const pattern of SECRET_PATTERNS) {
-    pattern.lastIndex = 0;
-    if (pattern.test(result)) {
-      pattern.lastIndex = 0;
-      result = result.replace(pattern, (_match, prefix: string) => `${prefix}${REDACTED}`);
-    }
+  // Most error texts hold nothing shaped like a secret: one scan rules them out, then each
+  // pattern runs only where its own hint is present.
+  if (!ANY_SECRET_HINT.test(result)) return result;
+  for (const { hint, pattern } of SECRET_PATTERNS) {
+    if (hint.test(result)) result = result.replace(pattern, (_match, prefix: string) => `${prefix}${REDACTED}`);
   }
   return result;
 }

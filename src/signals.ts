@@ -2,8 +2,11 @@ import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipelin
 import type { CredentialKind, FailureSignals, OperationKind } from "./diagnosis.js";
 import { redact, secretsOf } from "./redact.js";
 
-/** How much of a message or body the rules see: error texts are short, and a bound keeps a 10 MB body cheap. */
+/** How much of a message the rules see: error texts are short, and a bound keeps a 10 MB one cheap. */
 export const TEXT_LIMIT = 4096;
+
+/** How much of a body the rules see: the service's texts and a proxy page's telling start fit in it. */
+export const BODY_LIMIT = 1024;
 
 /** The SDK's message for an error response with no usable body, and its paged variant. */
 const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*(\d{3})\b/i;
@@ -20,7 +23,7 @@ export function signalsFromResponse(
 ): FailureSignals {
   const secrets = secretsOf(request);
   const text = typeof response.bodyAsText === "string" ? response.bodyAsText : "";
-  const body = redact(bounded(text), secrets);
+  const body = redact(bounded(text, BODY_LIMIT), secrets);
   const serviceError = parseServiceError(text);
   return {
     ...requestFacts(request),
@@ -139,9 +142,10 @@ const MANAGEMENT_COLLECTIONS: Record<string, OperationKind> = {
  * @param pathname - the URL path, such as `/indexes('hotels')/docs/$count`.
  */
 export function operationOf(pathname: string): OperationKind {
-  const path = safeDecode(pathname).toLowerCase();
-  const segments = path.split("/").filter(Boolean);
-  const collection = (segments[0] ?? "").replace(/\(.*$/, "");
+  const path = (pathname.includes("%") ? safeDecode(pathname) : pathname).toLowerCase();
+  const start = path.startsWith("/") ? 1 : 0;
+  const end = path.slice(start).search(/[/(]/);
+  const collection = end < 0 ? path.slice(start) : path.slice(start, start + end);
   if (collection === "indexes" && path.includes("/docs")) {
     return /\/docs\/(search\.)?index$/.test(path) ? "documentWrite" : "documentRead";
   }

@@ -1,15 +1,18 @@
 import type { FailureSignals } from "../diagnosis.js";
 
-const lowered = new WeakMap<FailureSignals, string>();
+// Classification is synchronous and looks at one failure at a time, so one cached entry suffices.
+let lastSignals: FailureSignals | undefined;
+let lastText = "";
 
 /** The failure's texts (message, service message, body) lower-cased once per failure. */
 function textOf(signals: FailureSignals): string {
-  let text = lowered.get(signals);
-  if (text === undefined) {
-    text = `${signals.message}\n${signals.serviceMessage ?? ""}\n${signals.body}`.toLowerCase();
-    lowered.set(signals, text);
+  if (signals !== lastSignals) {
+    // The SDK's message is usually the service's message: scan it once.
+    const service = signals.serviceMessage === signals.message ? "" : (signals.serviceMessage ?? "");
+    lastText = `${signals.message}\n${service}\n${signals.body}`.toLowerCase();
+    lastSignals = signals;
   }
-  return text;
+  return lastText;
 }
 
 /**
