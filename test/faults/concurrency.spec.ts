@@ -113,7 +113,14 @@ describe("faults: 1,000 concurrent requests with a seeded mix of outcomes throug
       process.on("warning", onWarning);
       process.on("unhandledRejection", onUnhandled);
       try {
-        const client = searchClient({ endpoint: `https://localhost:${server.port}`, apiKey: API_KEY, policy: { preflight } });
+        // The SDK's default retries, as users run it: a keep-alive socket closed under load is retried,
+        // while every planned outcome is the same on each try.
+        const client = searchClient({
+          endpoint: `https://localhost:${server.port}`,
+          apiKey: API_KEY,
+          policy: { preflight },
+          maxRetries: 3,
+        });
         const shared = new AbortController();
         const results = await Promise.allSettled(
           plan.map((_, n) =>
