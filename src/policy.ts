@@ -83,7 +83,8 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
         throw report(refusal, request, classify(signalsFromThrown(refusal, request), rules));
       }
 
-      const checked = gate ? await gate(request) : undefined;
+      const gated = gate?.(request);
+      const checked = gated instanceof Promise ? await gated : gated;
       if (checked && !checked.ok) {
         const failed = checked.checks.find((check) => check.status === "fail");
         throw report(preflightRefusal(checked, request), request, failed?.diagnosis);
@@ -142,6 +143,7 @@ function isAccepted(request: PipelineRequest, response: PipelineResponse): boole
 }
 
 function sendsCredentialsInClear(request: PipelineRequest): boolean {
+  if (!/^http:/i.test(request.url)) return false;
   let url: URL;
   try {
     url = new URL(request.url);

@@ -11,20 +11,21 @@ import { preflight } from "./preflight.js";
  * the proxy its proxyPolicy put on the request, or direct.
  *
  * @param options - the preflight's options.
- * @returns a function that resolves to the report for the request's origin (a kept passing one, or
- * a fresh run), or to undefined for a URL without an origin.
+ * @returns a function that gives the report for the request's origin: a kept passing one at once
+ * (no promise, no await, on every request after the first), or a fresh run, or undefined for a URL
+ * without an origin.
  */
 export function createPreflightGate(
   options: PreflightOptions,
-): (request: PipelineRequest) => Promise<PreflightReport | undefined> {
+): (request: PipelineRequest) => PreflightReport | Promise<PreflightReport> | undefined {
   const runs = new Map<string, Promise<PreflightReport>>();
   const passed = new Map<string, PreflightReport>();
 
-  return async (request) => {
+  return (request) => {
+    const known = passed.get(originKey(request.url));
+    if (known) return known;
     const origin = originOf(request.url);
     if (origin === undefined) return undefined;
-    const known = passed.get(origin);
-    if (known) return known;
 
     let run = runs.get(origin);
     if (!run) {
@@ -34,7 +35,7 @@ export function createPreflightGate(
       run.then(
         (report) => {
           runs.delete(origin);
-          if (report.ok) passed.set(origin, report);
+          if (report.ok) passed.set(originKey(request.url), report);
         },
         () => runs.delete(origin),
       );
@@ -77,6 +78,12 @@ function untilAborted<T>(run: Promise<T>, signal: NonNullable<PipelineRequest["a
     signal.addEventListener("abort", onAbort, { once: true });
     run.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+/** The scheme, host and port as written: a cheap key for the kept reports, without parsing the URL. */
+function originKey(url: string): string {
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  return path < 0 ? url : url.slice(0, path);
 }
 
 function originOf(url: string): string | undefined {
