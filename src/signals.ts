@@ -25,15 +25,16 @@ export function signalsFromResponse(
   const text = typeof response.bodyAsText === "string" ? response.bodyAsText : "";
   const body = redact(bounded(text, BODY_LIMIT), secrets);
   const serviceError = parseServiceError(text);
+  const requestId = requestIdOf(response);
   return {
     ...requestFacts(request),
     status: response.status,
     serviceCode: serviceError.code ? redact(bounded(serviceError.code, 128), secrets) : undefined,
     serviceMessage:
       serviceError.message !== undefined ? redact(bounded(serviceError.message), secrets) : undefined,
-    requestId: requestIdOf(response),
+    requestId,
     contentType: response.headers.get("content-type")?.toLowerCase(),
-    fromAzure: requestIdOf(response) !== undefined,
+    fromAzure: requestId !== undefined,
     bearerChallenge: /^\s*bearer\b/i.test(response.headers.get("www-authenticate") ?? ""),
     message: "",
     body,

@@ -1,6 +1,6 @@
 import type { DiagnosisRule } from "../diagnosis.js";
 import { DOCS } from "./docs.js";
-import { mentions } from "./match.js";
+import { serviceSays } from "./match.js";
 
 const CACHE_NOTE =
   "The service caches keys for up to 60 minutes, so a fix in Key Vault can take that long to show.";
@@ -21,7 +21,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
       CACHE_NOTE,
     ],
     docs: [DOCS.customerManagedKeys],
-    match: (s) => mentions(s, "access to the required key vault permissions was denied"),
+    match: (s) => serviceSays(s, "access to the required key vault permissions was denied"),
   },
   {
     cause: "keyVaultUriUnresolved",
@@ -33,7 +33,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
       "If the vault was deleted, recover it (soft delete keeps it) or point the index at another vault.",
     ],
     docs: [DOCS.customerManagedKeys],
-    match: (s) => mentions(s, "could not resolve the key vault uri"),
+    match: (s) => serviceSays(s, "could not resolve the key vault uri"),
   },
   {
     cause: "keyVaultKeyNotFound",
@@ -46,7 +46,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
       CACHE_NOTE,
     ],
     docs: [DOCS.customerManagedKeys],
-    match: (s) => mentions(s, "the key cannot be found"),
+    match: (s) => serviceSays(s, "the key cannot be found"),
   },
   {
     cause: "managedIdentityNotDefined",
@@ -58,7 +58,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
       "Then give that identity access to the key in Key Vault.",
     ],
     docs: [DOCS.customerManagedKeys],
-    match: (s) => mentions(s, "service does not have a managed identity defined"),
+    match: (s) => serviceSays(s, "service does not have a managed identity defined"),
   },
   {
     cause: "applicationIdInvalid",
@@ -70,7 +70,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
       "Prefer the service's managed identity over an application and secret: there is then no secret to rotate.",
     ],
     docs: [DOCS.customerManagedKeys],
-    match: (s) => mentions(s, "the provided application id is invalid"),
+    match: (s) => serviceSays(s, "the provided application id is invalid"),
   },
   {
     cause: "applicationSecretInvalid",
@@ -82,7 +82,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
       "Prefer the service's managed identity over an application and secret: there is then no secret to rotate.",
     ],
     docs: [DOCS.customerManagedKeys],
-    match: (s) => mentions(s, "the provided application secret is invalid"),
+    match: (s) => serviceSays(s, "the provided application secret is invalid"),
   },
   {
     cause: "encryptionKeyRevoked",
@@ -94,6 +94,6 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
       CACHE_NOTE,
     ],
     docs: [DOCS.customerManagedKeys],
-    match: (s) => mentions(s, "might have been revoked"),
+    match: (s) => serviceSays(s, "might have been revoked"),
   },
 ];

@@ -23,7 +23,19 @@ function textOf(signals: FailureSignals): string {
  */
 export function mentions(signals: FailureSignals, ...phrases: readonly string[]): boolean {
   const text = textOf(signals);
-  return phrases.some((phrase) => text.includes(phrase));
+  for (const phrase of phrases) if (text.includes(phrase)) return true;
+  return false;
+}
+
+/**
+ * Whether the service (a response, so there is a status) said one of the phrases: the cheap status
+ * test first keeps thrown transport errors from paying for text scans.
+ *
+ * @param signals - the failure.
+ * @param phrases - lower-case phrases.
+ */
+export function serviceSays(signals: FailureSignals, ...phrases: readonly string[]): boolean {
+  return signals.status !== undefined && mentions(signals, ...phrases);
 }
 
 /** Whether the response explained nothing: no service message and an empty body. */

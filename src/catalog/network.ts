@@ -65,7 +65,7 @@ export const networkRules: readonly DiagnosisRule[] = [
     retryable: true,
     match: (s) =>
       hasCode(s, RESET_CODES) ||
-      mentions(s, "socket hang up", "disconnected before secure tls connection") ||
+      (s.status === undefined && mentions(s, "socket hang up", "disconnected before secure tls connection")) ||
       // The SDK reports a connection cut while it reads the body as a PARSE_ERROR.
       (s.nodeCode === "PARSE_ERROR" && mentions(s, "reading response as text: aborted")),
   },

@@ -1,6 +1,6 @@
 import type { DiagnosisRule, FailureSignals, OperationKind } from "../diagnosis.js";
 import { DOCS } from "./docs.js";
-import { isUnexplained, mentions } from "./match.js";
+import { isUnexplained, mentions, serviceSays } from "./match.js";
 
 /** Operations a query key may make; every other one needs an admin key. */
 const QUERY_KEY_OPERATIONS: ReadonlySet<OperationKind | undefined> = new Set(["documentRead"]);
@@ -27,7 +27,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
       "Regenerate the key if URLs with it may have been logged.",
     ],
     docs: [DOCS.apiKeys],
-    match: (s) => mentions(s, "api key is not permitted in the uri query string"),
+    match: (s) => serviceSays(s, "api key is not permitted in the uri query string"),
   },
   {
     cause: "missingRoleAssignment",
@@ -53,7 +53,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
       "Or send the query without queryType semantic until the quota resets next month.",
     ],
     docs: [DOCS.semanticRanker],
-    match: (s) => s.status === 402 || mentions(s, "free query semantic usage exceeded"),
+    match: (s) => s.status === 402 || serviceSays(s, "free query semantic usage exceeded"),
   },
   {
     cause: "semanticNotEnabled",
@@ -66,7 +66,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.semanticRanker],
     match: (s) =>
-      mentions(s, "semanticqueriesnotavailable", "semantic search is not enabled") ||
+      serviceSays(s, "semanticqueriesnotavailable", "semantic search is not enabled") ||
       (s.serviceCode === "FeatureNotSupportedInService" && mentions(s, "semantic")),
   },
   {
@@ -78,7 +78,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
       "Check semanticSearchOptions.configurationName against the semantic configurations in the index definition (names are case-sensitive).",
     ],
     docs: [DOCS.semanticRanker],
-    match: (s) => mentions(s, "unknown semantic configuration"),
+    match: (s) => serviceSays(s, "unknown semantic configuration"),
   },
   {
     cause: "indexNotFound",
@@ -114,7 +114,9 @@ export const searchTextRules: readonly DiagnosisRule[] = [
       "If you set it on purpose, choose a version from the list of supported API versions.",
     ],
     docs: [DOCS.apiVersions],
-    match: (s) => s.status === 400 && mentions(s, "api-version"),
+    match: (s) =>
+      s.status === 400 &&
+      mentions(s, "invalid or missing api-version", "api-version query string", "api-version is not supported"),
   },
   {
     cause: "publicAccessDisabled",
