@@ -64,7 +64,10 @@ export function renderText(report: DoctorReport, colour: boolean, heading: strin
       return;
     }
     explained.add(diagnosis.cause);
-    for (const step of diagnosis.remediation) lines.push(`    • ${step}`);
+    // "Run azure-sdk-doctor" is advice for the application's log, not for this report.
+    for (const step of diagnosis.remediation.filter((text) => !text.includes("azure-sdk-doctor"))) {
+      lines.push(`    • ${step}`);
+    }
     for (const link of diagnosis.docs) lines.push(`    ${style("dim", "See")} ${link}`);
   };
   for (const check of report.checks) lineOf(check.id, check.status, check.summary, check.diagnosis);

@@ -339,6 +339,8 @@ describe("azure-sdk-doctor command", function () {
       assert.match(outcome.stdout, /^✗ (tls|certificate) +.*\[tlsUntrustedCertificate\]$/m);
       assert.match(outcome.stdout, /^ {4}• /m);
       assert.match(outcome.stdout, /^ {4}See https:\/\//m);
+      assert.match(outcome.stdout, /NODE_EXTRA_CA_CERTS/, "the trust-store step is shown");
+      assert.doesNotMatch(outcome.stdout, /Run `npx azure-sdk-doctor/, "no advice to run the command it is");
       assert.match(outcome.stdout, /^- call +Not made/m);
       assert.equal(server.requests.length, 0, "no request reached the server");
       assertNoSecret(outcome, key);
