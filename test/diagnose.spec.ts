@@ -5,6 +5,7 @@ import { RestError, createHttpHeaders, createPipelineRequest } from "@azure/core
 import { ChainedTokenCredential, EnvironmentCredential } from "@azure/identity";
 import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/search-documents";
 import nock from "nock";
+import { useNock } from "./support/nock.js";
 import { catalog, diagnose, type Diagnosis } from "../src/index.js";
 import { selfSigned } from "./support/certs.js";
 import { failure } from "./support/clients.js";
@@ -40,19 +41,10 @@ function socketError(connect: () => net.Socket): Promise<Error> {
 describe("diagnose(): values thrown without the policy", () => {
   const servers: TestServer[] = [];
 
-  before(() => {
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  });
+  useNock();
   after(async () => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
     await Promise.all(servers.map((server) => server.close()));
   });
-  afterEach(() => nock.cleanAll());
 
   it("the SDK's RestError for a JSON error body", async () => {
     nock(ENDPOINT)

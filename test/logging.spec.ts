@@ -4,6 +4,7 @@ import path from "node:path";
 import util from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import nock from "nock";
+import { useNock } from "./support/nock.js";
 import { diagnose } from "../src/index.js";
 import { failure, installations, searchClient, searchIndexClient } from "./support/clients.js";
 import { closedPort } from "./support/servers.js";
@@ -17,17 +18,7 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
   let previousLog: typeof AzureLogger.log;
   let previousLevel: AzureLogLevel | undefined;
 
-  before(() => {
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  });
-  after(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  useNock();
   beforeEach(() => {
     lines = [];
     previousLog = AzureLogger.log;

@@ -7,6 +7,7 @@ import {
   SearchIndexingBufferedSender,
 } from "@azure/search-documents";
 import nock from "nock";
+import { useNock } from "../support/nock.js";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
 import { failure, installations, type Installation } from "../support/clients.js";
 
@@ -132,18 +133,7 @@ const deletes: { name: string; run: (setup: Setup) => Promise<unknown> }[] = [
 ];
 
 describe("diagnosisPolicy: answers the clients accept stay untouched", () => {
-  before(() => {
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  });
-  after(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
-  });
-  afterEach(() => nock.cleanAll());
+  useNock();
 
   for (const call of successes) {
     it(`${call.name}: the same result with the policy as without it`, async () => {

@@ -6,6 +6,7 @@ import { ChainedTokenCredential, ClientSecretCredential, EnvironmentCredential }
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { SearchClient } from "@azure/search-documents";
 import nock from "nock";
+import { useNock } from "../support/nock.js";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
 import { createAuthority } from "../support/certs.js";
 import { failure, installations, searchClient } from "../support/clients.js";
@@ -86,6 +87,7 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
       disableInstanceDiscovery: true,
     });
 
+  useNock();
   before(async () => {
     const ca = createAuthority("Fake Entra Root");
     untrust = trustInProcess(ca.cert);
@@ -100,15 +102,8 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
       savedEnv[name] = process.env[name];
       delete process.env[name];
     }
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(async () => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
     Object.assign(process.env, savedEnv);
     untrust();
     await entra.close();

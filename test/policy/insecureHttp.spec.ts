@@ -3,6 +3,7 @@ import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import nock from "nock";
+import { useNock } from "../support/nock.js";
 import { diagnose } from "../../src/index.js";
 import { failure, installations, searchClient } from "../support/clients.js";
 import { startHttpServer, type TestServer } from "../support/servers.js";
@@ -39,17 +40,11 @@ describe("diagnosisPolicy: http:// endpoints (httpNotHttps) through the real Sea
     };
   });
 
+  useNock();
   before(async () => {
     local = await startHttpServer();
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   });
   after(async () => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
     await local.close();
   });
   afterEach(() => {

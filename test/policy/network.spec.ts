@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import nock from "nock";
+import { useNock } from "../support/nock.js";
 import { diagnose } from "../../src/index.js";
 import { failure, installations, searchClient } from "../support/clients.js";
 
@@ -45,18 +46,7 @@ const systemError = (c: (typeof cases)[number]): Error =>
   });
 
 describe("diagnosisPolicy: name resolution and timeouts through the real SearchClient (nock)", () => {
-  before(() => {
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  });
-  after(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
-  });
-  afterEach(() => nock.cleanAll());
+  useNock();
 
   for (const installation of installations) {
     for (const c of cases) {

@@ -9,6 +9,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import nock from "nock";
+import { useNock } from "../support/nock.js";
 import {
   diagnose,
   diagnosisPolicy,
@@ -36,18 +37,7 @@ const ownRule = (match: DiagnosisRule["match"]): DiagnosisRule => ({
 });
 
 describe("diagnosisPolicy: options, enrichment and what an error keeps", () => {
-  before(() => {
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  });
-  after(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
-  });
-  afterEach(() => nock.cleanAll());
+  useNock();
 
   for (const installation of installations) {
     describe(`installed with ${installation}`, () => {

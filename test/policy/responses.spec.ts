@@ -4,6 +4,7 @@ import { isRestError, type RestError } from "@azure/core-rest-pipeline";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
 import type { SearchClient, SearchIndexClient } from "@azure/search-documents";
 import nock from "nock";
+import { useNock } from "../support/nock.js";
 import { diagnose } from "../../src/index.js";
 import { failure, installations, searchClient, searchIndexClient } from "../support/clients.js";
 
@@ -256,17 +257,7 @@ function assertWellFormed(
 describe("diagnosisPolicy: Azure AI Search responses through the real clients (nock)", () => {
   let logs: ReturnType<typeof captureLogs>;
 
-  before(() => {
-    // nock intercepts every request once active; other specs need Node's real transport back.
-    if (!nock.isActive()) nock.activate();
-    nock.disableNetConnect();
-    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
-  });
-  after(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    nock.restore();
-  });
+  useNock();
   beforeEach(() => {
     logs = captureLogs();
   });
