@@ -29,7 +29,9 @@ export interface DiagnoseFigures {
  */
 export function measureDiagnose(rounds = 9, callsPerEntry = 2000): DiagnoseFigures {
   const corpus = buildCorpus();
-  const misclassified = corpus.filter((entry) => diagnose(entry.error)?.cause !== entry.expected).map((entry) => entry.name);
+  const misclassified = corpus
+    .filter((entry) => diagnose(entry.error)?.cause !== entry.expected)
+    .map((entry) => entry.name);
   let sink = 0;
 
   for (let i = 0; i < 20_000; i++) sink += diagnose(corpus[i % corpus.length]!.error) ? 1 : 0;

@@ -82,11 +82,17 @@ export function benchClient(
   cold = false,
 ): SearchClient<Record<string, unknown>> {
   const options: DiagnosisPolicyOptions = variant === "preflight" ? { preflight: true } : {};
-  return new SearchClient<Record<string, unknown>>(endpoint, indexName, new AzureKeyCredential("bench-admin-key-0123456789"), {
-    retryOptions: { maxRetries: 0 },
-    ...(cold ? { httpClient: createDefaultHttpClient() } : {}),
-    additionalPolicies: variant === "bare" ? [] : [{ policy: diagnosisPolicy(options), position: "perCall" }],
-  });
+  return new SearchClient<Record<string, unknown>>(
+    endpoint,
+    indexName,
+    new AzureKeyCredential("bench-admin-key-0123456789"),
+    {
+      retryOptions: { maxRetries: 0 },
+      ...(cold ? { httpClient: createDefaultHttpClient() } : {}),
+      additionalPolicies:
+        variant === "bare" ? [] : [{ policy: diagnosisPolicy(options), position: "perCall" }],
+    },
+  );
 }
 
 /**
@@ -96,7 +102,11 @@ export function benchClient(
  * @param concurrency - how many at once.
  * @param call - one call; a rejection counts as a done call.
  */
-export async function drive(total: number, concurrency: number, call: () => Promise<unknown>): Promise<number> {
+export async function drive(
+  total: number,
+  concurrency: number,
+  call: () => Promise<unknown>,
+): Promise<number> {
   let started = 0;
   let failed = 0;
   const lane = async (): Promise<void> => {

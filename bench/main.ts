@@ -62,48 +62,116 @@ try {
   const rows: [string, string, string, string][] = [
     ["success path, no policy", `${fixed(overhead.variants.bare!.medianUs)} µs/request`, "", ""],
     ["success path, with policy", `${fixed(overhead.variants.policy!.medianUs)} µs/request`, "", ""],
-    ["  ratio of medians", fixed(overhead.ratioOfMedians, 3), `≤ ${GOALS.ratioOfMedians}`, mark(overhead.ratioOfMedians <= GOALS.ratioOfMedians)],
+    [
+      "  ratio of medians",
+      fixed(overhead.ratioOfMedians, 3),
+      `≤ ${GOALS.ratioOfMedians}`,
+      mark(overhead.ratioOfMedians <= GOALS.ratioOfMedians),
+    ],
     ["  median of per-round ratios", fixed(overhead.medianOfRoundRatios, 3), "", ""],
   ];
   if (overhead.variants.preflight) {
     rows.push(
-      ["success path, policy + preflight", `${fixed(overhead.variants.preflight.medianUs)} µs/request`, "", ""],
-      ["  ratio of medians", fixed(overhead.preflightRatioOfMedians!, 3), `≤ ${GOALS.ratioOfMedians}`, mark(overhead.preflightRatioOfMedians! <= GOALS.ratioOfMedians)],
+      [
+        "success path, policy + preflight",
+        `${fixed(overhead.variants.preflight.medianUs)} µs/request`,
+        "",
+        "",
+      ],
+      [
+        "  ratio of medians",
+        fixed(overhead.preflightRatioOfMedians!, 3),
+        `≤ ${GOALS.ratioOfMedians}`,
+        mark(overhead.preflightRatioOfMedians! <= GOALS.ratioOfMedians),
+      ],
     );
   } else {
     rows.push(["success path, policy + preflight", "preflight() not available", "", ""]);
   }
   rows.push(
-    ["diagnose() on the mix", `${Math.round(diagnosis.perSecond).toLocaleString("en-US")} /s`, `≥ ${GOALS.diagnosePerSecond.toLocaleString("en-US")} /s`, mark(diagnosis.perSecond >= GOALS.diagnosePerSecond)],
-    [`  slowest input (${diagnosis.slowestEntry})`, `${fixed(diagnosis.slowestMedianUs)} µs median, ${fixed(diagnosis.slowestP99Us)} µs p99`, `< ${GOALS.worstCallUs} µs`, mark(diagnosis.slowestMedianUs < GOALS.worstCallUs)],
+    [
+      "diagnose() on the mix",
+      `${Math.round(diagnosis.perSecond).toLocaleString("en-US")} /s`,
+      `≥ ${GOALS.diagnosePerSecond.toLocaleString("en-US")} /s`,
+      mark(diagnosis.perSecond >= GOALS.diagnosePerSecond),
+    ],
+    [
+      `  slowest input (${diagnosis.slowestEntry})`,
+      `${fixed(diagnosis.slowestMedianUs)} µs median, ${fixed(diagnosis.slowestP99Us)} µs p99`,
+      `< ${GOALS.worstCallUs} µs`,
+      mark(diagnosis.slowestMedianUs < GOALS.worstCallUs),
+    ],
     ["  longest single call (GC included)", `${fixed(diagnosis.maxSingleCallUs)} µs`, "", ""],
-    ["  corpus misclassified", `${diagnosis.misclassified.length} of ${diagnosis.corpusSize}`, "0", mark(diagnosis.misclassified.length === 0)],
+    [
+      "  corpus misclassified",
+      `${diagnosis.misclassified.length} of ${diagnosis.corpusSize}`,
+      "0",
+      mark(diagnosis.misclassified.length === 0),
+    ],
   );
   if (preflightFigures) {
     rows.push(
       ["first request, no preflight", `${fixed(preflightFigures.firstRequestBareMs, 2)} ms`, "", ""],
       ["first request, preflight", `${fixed(preflightFigures.firstRequestPreflightMs, 2)} ms`, "", ""],
-      ["  added", `${fixed(preflightFigures.addedMs, 2)} ms`, `≥ ${fixed(preflightFigures.handshakeMs, 2)} ms (1 handshake)`, ""],
-      [`  preflight handshakes, ${preflightFigures.racingRequests} racing`, String(preflightFigures.preflightHandshakes), String(GOALS.preflightHandshakes), mark(preflightFigures.preflightHandshakes === GOALS.preflightHandshakes)],
+      [
+        "  added",
+        `${fixed(preflightFigures.addedMs, 2)} ms`,
+        `≥ ${fixed(preflightFigures.handshakeMs, 2)} ms (1 handshake)`,
+        "",
+      ],
+      [
+        `  preflight handshakes, ${preflightFigures.racingRequests} racing`,
+        String(preflightFigures.preflightHandshakes),
+        String(GOALS.preflightHandshakes),
+        mark(preflightFigures.preflightHandshakes === GOALS.preflightHandshakes),
+      ],
     );
   } else {
     rows.push(["preflight", "preflight() not available", "", ""]);
   }
   const kib = (bytes: number): string => `${fixed(bytes / 1024)} KiB`;
   rows.push(
-    [`heap after ${memory.requests.toLocaleString("en-US")} requests, no policy`, `${kib(memory.bareGrowth)} over baseline`, "", ""],
-    [`heap after ${memory.requests.toLocaleString("en-US")} requests, policy`, `${kib(memory.policyGrowth)} over no policy`, "within 1 MiB", mark(Math.abs(memory.policyGrowth) <= GOALS.retainedBytes)],
-    [`heap after ${memory.requests.toLocaleString("en-US")} diagnosed failures`, `${kib(memory.failureGrowth)} over before`, "within 1 MiB", mark(Math.abs(memory.failureGrowth) <= GOALS.retainedBytes)],
+    [
+      `heap after ${memory.requests.toLocaleString("en-US")} requests, no policy`,
+      `${kib(memory.bareGrowth)} over baseline`,
+      "",
+      "",
+    ],
+    [
+      `heap after ${memory.requests.toLocaleString("en-US")} requests, policy`,
+      `${kib(memory.policyGrowth)} over no policy`,
+      "within 1 MiB",
+      mark(Math.abs(memory.policyGrowth) <= GOALS.retainedBytes),
+    ],
+    [
+      `heap after ${memory.requests.toLocaleString("en-US")} diagnosed failures`,
+      `${kib(memory.failureGrowth)} over before`,
+      "within 1 MiB",
+      mark(Math.abs(memory.failureGrowth) <= GOALS.retainedBytes),
+    ],
   );
 
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i]!.length), ["measure", "figure", "goal", ""][i]!.length));
-  const line = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd();
+  const widths = [0, 1, 2, 3].map((i) =>
+    Math.max(...rows.map((row) => row[i]!.length), ["measure", "figure", "goal", ""][i]!.length),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   console.log(`${host.cpu} × ${host.nproc}, Node ${host.node}`);
   console.log(line(["measure", "figure", "goal", ""]));
   console.log(line(widths.map((w) => "-".repeat(w))));
   for (const row of rows) console.log(line(row));
 
-  const results = { machine: host, goals: GOALS, overhead, diagnose: diagnosis, preflight: preflightFigures ?? null, memory };
+  const results = {
+    machine: host,
+    goals: GOALS,
+    overhead,
+    diagnose: diagnosis,
+    preflight: preflightFigures ?? null,
+    memory,
+  };
   const directory = new URL("./results/", import.meta.url);
   mkdirSync(directory, { recursive: true });
   writeFileSync(new URL("latest.json", directory), `${JSON.stringify(results, null, 2)}\n`);

@@ -35,7 +35,11 @@ async function settledHeap(): Promise<number> {
  * @param requests - requests per step.
  * @param concurrency - requests in flight at once.
  */
-export async function measureMemory(server: BenchServer, requests = 100_000, concurrency = 8): Promise<MemoryFigures> {
+export async function measureMemory(
+  server: BenchServer,
+  requests = 100_000,
+  concurrency = 8,
+): Promise<MemoryFigures> {
   const bare = benchClient(server.endpoint, "bare");
   const policy = benchClient(server.endpoint, "policy");
   const failing = benchClient(server.endpoint, "policy", "throttled");
@@ -47,11 +51,14 @@ export async function measureMemory(server: BenchServer, requests = 100_000, con
   await drive(2000, concurrency, count(failing));
 
   const baseline = await settledHeap();
-  if ((await drive(requests, concurrency, count(bare))) !== 0) throw new Error("a request without the policy failed");
+  if ((await drive(requests, concurrency, count(bare))) !== 0)
+    throw new Error("a request without the policy failed");
   const afterBare = await settledHeap();
-  if ((await drive(requests, concurrency, count(policy))) !== 0) throw new Error("a request with the policy failed");
+  if ((await drive(requests, concurrency, count(policy))) !== 0)
+    throw new Error("a request with the policy failed");
   const afterPolicy = await settledHeap();
-  if ((await drive(requests, concurrency, count(failing))) !== requests) throw new Error("a throttled request succeeded");
+  if ((await drive(requests, concurrency, count(failing))) !== requests)
+    throw new Error("a throttled request succeeded");
   const afterFailures = await settledHeap();
 
   return {

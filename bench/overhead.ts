@@ -66,7 +66,11 @@ export async function measureOverhead(
 
   const figures: OverheadFigures["variants"] = {};
   for (const [variant, samples] of perRequest) {
-    figures[variant] = { medianUs: median(samples), p25Us: quantile(samples, 0.25), p75Us: quantile(samples, 0.75) };
+    figures[variant] = {
+      medianUs: median(samples),
+      p25Us: quantile(samples, 0.25),
+      p75Us: quantile(samples, 0.75),
+    };
   }
   const bare = perRound.get("bare")!;
   const ratios = (variant: Variant): number[] => perRound.get(variant)!.map((us, i) => us / bare[i]!);
@@ -76,6 +80,8 @@ export async function measureOverhead(
     variants: figures,
     ratioOfMedians: figures.policy!.medianUs / figures.bare!.medianUs,
     medianOfRoundRatios: median(ratios("policy")),
-    preflightRatioOfMedians: figures.preflight ? figures.preflight.medianUs / figures.bare!.medianUs : undefined,
+    preflightRatioOfMedians: figures.preflight
+      ? figures.preflight.medianUs / figures.bare!.medianUs
+      : undefined,
   };
 }

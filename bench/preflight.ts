@@ -47,7 +47,11 @@ async function firstRequest(server: BenchServer, variant: "bare" | "preflight"):
  * @param samples - new clients per variant, interleaved.
  * @param racing - first requests sent at once.
  */
-export async function measurePreflight(server: BenchServer, samples = 40, racing = 1000): Promise<PreflightFigures> {
+export async function measurePreflight(
+  server: BenchServer,
+  samples = 40,
+  racing = 1000,
+): Promise<PreflightFigures> {
   const port = Number(new URL(server.endpoint).port);
   for (let i = 0; i < 5; i++) {
     await firstRequest(server, "bare");
@@ -59,7 +63,8 @@ export async function measurePreflight(server: BenchServer, samples = 40, racing
   const handshakes: number[] = [];
   for (let i = 0; i < samples; i++) {
     const order = i % 2 === 0 ? (["bare", "preflight"] as const) : (["preflight", "bare"] as const);
-    for (const variant of order) (variant === "bare" ? bare : withPreflight).push(await firstRequest(server, variant));
+    for (const variant of order)
+      (variant === "bare" ? bare : withPreflight).push(await firstRequest(server, variant));
     handshakes.push(await handshake(port));
   }
 

@@ -17,7 +17,11 @@ let requests = 0;
 const served = new WeakSet<TLSSocket>();
 const handshaken = new Set<TLSSocket>();
 const throttled = JSON.stringify({
-  error: { code: "", message: "Failed to execute query because not enough resources were available to cover 100% of the index." },
+  error: {
+    code: "",
+    message:
+      "Failed to execute query because not enough resources were available to cover 100% of the index.",
+  },
 });
 
 const server = https.createServer({ cert, key, keepAliveTimeout: 60_000 }, (req, res) => {
@@ -26,11 +30,17 @@ const server = https.createServer({ cert, key, keepAliveTimeout: 60_000 }, (req,
   req.resume();
   req.on("end", () => {
     if ((req.url ?? "").includes("'throttled'")) {
-      res.writeHead(503, { "content-type": "application/json; charset=utf-8", "request-id": "00000000-0000-0000-0000-000000000503" });
+      res.writeHead(503, {
+        "content-type": "application/json; charset=utf-8",
+        "request-id": "00000000-0000-0000-0000-000000000503",
+      });
       res.end(throttled);
       return;
     }
-    res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "request-id": "00000000-0000-0000-0000-000000000001" });
+    res.writeHead(200, {
+      "content-type": "text/plain; charset=utf-8",
+      "request-id": "00000000-0000-0000-0000-000000000001",
+    });
     res.end("42");
   });
 });

@@ -25,7 +25,8 @@ const SECRET_PATTERNS: readonly { hint: RegExp; pattern: RegExp }[] = [
   },
   {
     hint: /=/,
-    pattern: /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|ClientSecret|Password)\s*=\s*)[^;\s"']+/gi,
+    pattern:
+      /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|ClientSecret|Password)\s*=\s*)[^;\s"']+/gi,
   },
   {
     hint: /api[-_]?key|authorization|subscription-key|secret|password/i,
@@ -58,7 +59,13 @@ export function secretsOf(request: PipelineRequest): string[] {
         secrets.push(value);
         // "Bearer <token>", "Basic <credentials>": the credential alone may be echoed too.
         const space = value.trim().indexOf(" ");
-        if (space > 0) secrets.push(value.trim().slice(space + 1).trim());
+        if (space > 0)
+          secrets.push(
+            value
+              .trim()
+              .slice(space + 1)
+              .trim(),
+          );
       }
     }
     const query = request.url.indexOf("?");
@@ -90,7 +97,8 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   // pattern runs only where its own hint is present.
   if (!ANY_SECRET_HINT.test(result)) return result;
   for (const { hint, pattern } of SECRET_PATTERNS) {
-    if (hint.test(result)) result = result.replace(pattern, (_match, prefix: string) => `${prefix}${REDACTED}`);
+    if (hint.test(result))
+      result = result.replace(pattern, (_match, prefix: string) => `${prefix}${REDACTED}`);
   }
   return result;
 }

@@ -17,10 +17,7 @@ const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*
  * @param request - the request as it was sent.
  * @param response - the response that came back.
  */
-export function signalsFromResponse(
-  request: PipelineRequest,
-  response: PipelineResponse,
-): FailureSignals {
+export function signalsFromResponse(request: PipelineRequest, response: PipelineResponse): FailureSignals {
   const secrets = secretsOf(request);
   const text = typeof response.bodyAsText === "string" ? response.bodyAsText : "";
   const body = redact(bounded(text, BODY_LIMIT), secrets);

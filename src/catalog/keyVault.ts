@@ -88,7 +88,8 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     cause: "encryptionKeyRevoked",
     category: "encryptionKey",
     signal: "`The query key used might have been revoked`",
-    summary: "The service can no longer decrypt the index: its encryption key was revoked, disabled or deleted.",
+    summary:
+      "The service can no longer decrypt the index: its encryption key was revoked, disabled or deleted.",
     remediation: [
       "Re-enable or recover the key (or restore the service's access to it) in Key Vault.",
       CACHE_NOTE,

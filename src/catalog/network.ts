@@ -15,7 +15,8 @@ export const networkRules: readonly DiagnosisRule[] = [
     cause: "dnsNotFound",
     category: "network",
     signal: "ENOTFOUND",
-    summary: "The endpoint's host name does not resolve: the service name is mistyped, the service was deleted, or private DNS is missing.",
+    summary:
+      "The endpoint's host name does not resolve: the service name is mistyped, the service was deleted, or private DNS is missing.",
     remediation: [
       "Check the service name in the endpoint against the Azure portal: https://<service>.search.windows.net.",
       "If the service uses a private endpoint, check that this network resolves <service>.privatelink.search.windows.net (a private DNS zone linked to your virtual network).",
@@ -53,7 +54,8 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "connectionReset",
     category: "network",
-    signal: "ECONNRESET, `socket hang up`, `disconnected before secure TLS connection`, a body cut off (`reading response as text: aborted`)",
+    signal:
+      "ECONNRESET, `socket hang up`, `disconnected before secure TLS connection`, a body cut off (`reading response as text: aborted`)",
     summary:
       "The connection was cut by the other end or by something on the path; during the TLS handshake this is usually a firewall, a network security appliance, or the service's network rules.",
     remediation: [
@@ -65,7 +67,8 @@ export const networkRules: readonly DiagnosisRule[] = [
     retryable: true,
     match: (s) =>
       hasCode(s, RESET_CODES) ||
-      (s.status === undefined && mentions(s, "socket hang up", "disconnected before secure tls connection")) ||
+      (s.status === undefined &&
+        mentions(s, "socket hang up", "disconnected before secure tls connection")) ||
       // The SDK reports a connection cut while it reads the body as a PARSE_ERROR.
       (s.nodeCode === "PARSE_ERROR" && mentions(s, "reading response as text: aborted")),
   },

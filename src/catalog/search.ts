@@ -84,7 +84,8 @@ export const searchTextRules: readonly DiagnosisRule[] = [
     cause: "indexNotFound",
     category: "request",
     signal: "404 `The index '...' for service '...' was not found.`",
-    summary: "The index does not exist on this service: the name is wrong (names are case-sensitive), it was deleted, or the endpoint is another service.",
+    summary:
+      "The index does not exist on this service: the name is wrong (names are case-sensitive), it was deleted, or the endpoint is another service.",
     remediation: [
       "List the indexes with SearchIndexClient.listIndexesNames() and compare the name letter by letter.",
       "Check that the endpoint is the service that holds the index, and that an alias, if you use one, points to it.",
@@ -116,13 +117,19 @@ export const searchTextRules: readonly DiagnosisRule[] = [
     docs: [DOCS.apiVersions],
     match: (s) =>
       s.status === 400 &&
-      mentions(s, "invalid or missing api-version", "api-version query string", "api-version is not supported"),
+      mentions(
+        s,
+        "invalid or missing api-version",
+        "api-version query string",
+        "api-version is not supported",
+      ),
   },
   {
     cause: "publicAccessDisabled",
     category: "network",
     signal: "403 naming public network access",
-    summary: "The service refuses requests over the public internet: public network access is disabled and only private endpoints are allowed.",
+    summary:
+      "The service refuses requests over the public internet: public network access is disabled and only private endpoints are allowed.",
     remediation: [
       "Call the service from a network linked to its private endpoint, resolving the name to the private address.",
       "Or enable public network access (Networking in the portal), limited to your addresses with IP rules.",
@@ -147,7 +154,8 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.enableRoles, DOCS.keyless],
     confidence: "inferred",
-    match: (s) => s.status === 401 && (s.credential === "bearer" || (s.credential !== "apiKey" && s.bearerChallenge)),
+    match: (s) =>
+      s.status === 401 && (s.credential === "bearer" || (s.credential !== "apiKey" && s.bearerChallenge)),
   },
   {
     cause: "queryKeyForAdminOperation",
@@ -170,7 +178,8 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
     cause: "invalidApiKey",
     category: "authentication",
     signal: "403 (or 401), empty body, api-key",
-    summary: "The service refused the api-key: it is not a current key of this service, or the network is refused.",
+    summary:
+      "The service refused the api-key: it is not a current key of this service, or the network is refused.",
     remediation: [
       "Copy a current key from Settings > Keys in the portal: regenerating keys, or moving to another service, makes the old ones fail.",
       ...TELL_APART_403.slice(2),
@@ -241,7 +250,8 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
     cause: "throttled",
     category: "throttling",
     signal: "HTTP 503, or 429 without a quota text",
-    summary: "The service is throttling requests: it has more work than its replicas and partitions can serve.",
+    summary:
+      "The service is throttling requests: it has more work than its replicas and partitions can serve.",
     remediation: [
       "Retry with backoff, honouring Retry-After; the SDK retries 503 three times by default.",
       "Add replicas for query load or partitions for indexing load, or spread the requests over time.",
@@ -267,10 +277,9 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
     cause: "resourceNotFound",
     category: "request",
     signal: "HTTP 404",
-    summary: "The service has no resource at that name: an index, indexer, data source, skillset, synonym map, alias or document.",
-    remediation: [
-      "Check the name (case-sensitive) and that the endpoint is the service that holds it.",
-    ],
+    summary:
+      "The service has no resource at that name: an index, indexer, data source, skillset, synonym map, alias or document.",
+    remediation: ["Check the name (case-sensitive) and that the endpoint is the service that holds it."],
     docs: [DOCS.httpStatusCodes],
     match: (s) => s.status === 404,
   },

@@ -96,7 +96,8 @@ export const tlsRules: readonly DiagnosisRule[] = [
   {
     cause: "tlsUntrustedCertificate",
     category: "tls",
-    signal: "SELF_SIGNED_CERT_IN_CHAIN, DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE, UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+    signal:
+      "SELF_SIGNED_CERT_IN_CHAIN, DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE, UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
     summary:
       "Node.js does not trust the certificate it was shown; the usual cause is a TLS-inspecting proxy or firewall (Zscaler, Netskope, Palo Alto, Fortinet...) that re-signs traffic with a company root.",
     remediation: [

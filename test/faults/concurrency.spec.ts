@@ -47,25 +47,46 @@ function plannedHandler(plan: readonly (typeof OUTCOMES)[number][], delays: read
       setTimeout(() => {
         switch (outcome?.name) {
           case "ok":
-            res.writeHead(200, json).end(JSON.stringify({ value: [{ "@search.score": 1, hotelId: String(n) }] }));
+            res
+              .writeHead(200, json)
+              .end(JSON.stringify({ value: [{ "@search.score": 1, hotelId: String(n) }] }));
             break;
           case "empty403":
             res.writeHead(403, { "request-id": id }).end();
             break;
           case "missingIndex":
-            res.writeHead(404, json).end(envelope(`The index 'case-${n}' for service 'stand-in' was not found.`));
+            res
+              .writeHead(404, json)
+              .end(envelope(`The index 'case-${n}' for service 'stand-in' was not found.`));
             break;
           case "throttled":
-            res.writeHead(503, json).end(envelope(`Failed to execute query case-${n} because not enough resources were available to cover 100% of the index.`));
+            res
+              .writeHead(503, json)
+              .end(
+                envelope(
+                  `Failed to execute query case-${n} because not enough resources were available to cover 100% of the index.`,
+                ),
+              );
             break;
           case "quota":
-            res.writeHead(429, json).end(envelope(`Index quota has been exceeded for this service (case-${n}).`));
+            res
+              .writeHead(429, json)
+              .end(envelope(`Index quota has been exceeded for this service (case-${n}).`));
             break;
           case "semanticOff":
-            res.writeHead(400, json).end(JSON.stringify({ error: { code: "FeatureNotSupportedInService", message: `Semantic search is not enabled for this service (case-${n}).` } }));
+            res.writeHead(400, json).end(
+              JSON.stringify({
+                error: {
+                  code: "FeatureNotSupportedInService",
+                  message: `Semantic search is not enabled for this service (case-${n}).`,
+                },
+              }),
+            );
             break;
           case "proxyPage":
-            res.writeHead(502, { "content-type": "text/html" }).end(`<html><body>502 Bad Gateway case-${n}</body></html>`);
+            res
+              .writeHead(502, { "content-type": "text/html" })
+              .end(`<html><body>502 Bad Gateway case-${n}</body></html>`);
             break;
           default:
             req.socket.destroy();
@@ -92,7 +113,10 @@ describe("faults: 1,000 concurrent requests with a seeded mix of outcomes throug
     if (nockWasActive) nock.restore();
     const ca = createAuthority("Concurrency Test Root");
     untrust = trustInProcess(ca.cert);
-    server = await startTlsServer({ ...ca.issue({ hosts: ["localhost", "127.0.0.1"] }), handler: plannedHandler(plan, delays) });
+    server = await startTlsServer({
+      ...ca.issue({ hosts: ["localhost", "127.0.0.1"] }),
+      handler: plannedHandler(plan, delays),
+    });
   });
   after(async () => {
     if (nockWasActive) nock.activate();
@@ -138,7 +162,11 @@ describe("faults: 1,000 concurrent requests with a seeded mix of outcomes throug
           const outcome = plan[n]!;
           if (outcome.cause === undefined) {
             assert.equal(result.status, "fulfilled", `case ${n} succeeds`);
-            assert.deepEqual(result.status === "fulfilled" && result.value, [String(n)], `case ${n} gets its own document`);
+            assert.deepEqual(
+              result.status === "fulfilled" && result.value,
+              [String(n)],
+              `case ${n} gets its own document`,
+            );
             continue;
           }
           assert.equal(result.status, "rejected", `case ${n} fails`);
@@ -151,12 +179,20 @@ describe("faults: 1,000 concurrent requests with a seeded mix of outcomes throug
           if (outcome.name === "reset" || outcome.name === "proxyPage") {
             assert.equal(diagnosis?.evidence.requestId, undefined);
           } else {
-            assert.equal(diagnosis?.evidence.requestId, `request-${n}`, `case ${n}: the diagnosis of its own response`);
+            assert.equal(
+              diagnosis?.evidence.requestId,
+              `request-${n}`,
+              `case ${n}: the diagnosis of its own response`,
+            );
           }
           if (isRestError(error) && error.response) {
-            assert.equal(error.response.headers.get("request-id") ?? undefined, diagnosis?.evidence.requestId);
+            assert.equal(
+              error.response.headers.get("request-id") ?? undefined,
+              diagnosis?.evidence.requestId,
+            );
           }
-          for (const other of error.message.match(/case-\d+/g) ?? []) assert.equal(other, `case-${n}`, "no other request's text");
+          for (const other of error.message.match(/case-\d+/g) ?? [])
+            assert.equal(other, `case-${n}`, "no other request's text");
           assert.ok(!error.message.includes(API_KEY));
         }
         assert.deepEqual(unhandled, [], "no unhandled rejection");

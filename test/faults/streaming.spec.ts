@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import type http from "node:http";
-import { createDefaultHttpClient, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import {
+  createDefaultHttpClient,
+  createPipelineRequest,
+  type PipelineResponse,
+} from "@azure/core-rest-pipeline";
 import nock from "nock";
 import { createAuthority } from "../support/certs.js";
 import { searchClient } from "../support/clients.js";
@@ -57,7 +61,9 @@ describe("faults: streamed responses are not read by the policy", function () {
   for (const { status, codes } of cases) {
     it(`${status} with streamResponseStatusCodes ${[...codes].join(",")}: returned before its body, unread and whole`, async () => {
       const client = searchClient({ endpoint: `https://localhost:${server.port}` });
-      const request = createPipelineRequest({ url: `https://localhost:${server.port}/indexes('hotels')/docs/$count?status=${status}` });
+      const request = createPipelineRequest({
+        url: `https://localhost:${server.port}/indexes('hotels')/docs/$count?status=${status}`,
+      });
       request.streamResponseStatusCodes = codes;
       const before = held.length;
       const response = await client.pipeline.sendRequest(createDefaultHttpClient(), request);
@@ -72,12 +78,17 @@ describe("faults: streamed responses are not read by the policy", function () {
 
   it("an error status the caller did not ask to stream is still read and diagnosed", async () => {
     const client = searchClient({ endpoint: `https://localhost:${server.port}` });
-    const request = createPipelineRequest({ url: `https://localhost:${server.port}/indexes('hotels')/docs/$count?status=503` });
+    const request = createPipelineRequest({
+      url: `https://localhost:${server.port}/indexes('hotels')/docs/$count?status=503`,
+    });
     request.streamResponseStatusCodes = new Set([200]);
     const before = held.length;
     const pending = client.pipeline.sendRequest(createDefaultHttpClient(), request);
     while (held.length === before) await new Promise((resolve) => setTimeout(resolve, 5));
     held.pop()!();
-    await assert.rejects(pending, (error: Error & { diagnosis?: { cause: string } }) => error.diagnosis?.cause === "throttled");
+    await assert.rejects(
+      pending,
+      (error: Error & { diagnosis?: { cause: string } }) => error.diagnosis?.cause === "throttled",
+    );
   });
 });

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import tls from "node:tls";
 import util from "node:util";
-import { createDefaultHttpClient, createPipelineRequest, isRestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
+import {
+  createDefaultHttpClient,
+  createPipelineRequest,
+  isRestError,
+  type PipelinePolicy,
+} from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import nock from "nock";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
@@ -35,18 +40,27 @@ function recorder(): { policy: PipelinePolicy; thrown: unknown[] } {
 /** A SearchClient with the policy and, right after it, a recorder of what reaches the policy. */
 function recordedClient(endpoint: string, withPolicy = true) {
   const record = recorder();
-  const client = new SearchClient<Record<string, unknown>>(endpoint, "hotels", new AzureKeyCredential(API_KEY), {
-    retryOptions: { maxRetries: 0 },
-    additionalPolicies: [
-      ...(withPolicy ? [{ policy: diagnosisPolicy(), position: "perCall" as const }] : []),
-      { policy: record.policy, position: "perCall" as const },
-    ],
-  });
+  const client = new SearchClient<Record<string, unknown>>(
+    endpoint,
+    "hotels",
+    new AzureKeyCredential(API_KEY),
+    {
+      retryOptions: { maxRetries: 0 },
+      additionalPolicies: [
+        ...(withPolicy ? [{ policy: diagnosisPolicy(), position: "perCall" as const }] : []),
+        { policy: record.policy, position: "perCall" as const },
+      ],
+    },
+  );
   return { client, thrown: record.thrown };
 }
 
 function assertNoSecret(error: unknown): void {
-  for (const text of [String((error as Error).message), util.inspect(error), JSON.stringify(diagnose(error) ?? null)]) {
+  for (const text of [
+    String((error as Error).message),
+    util.inspect(error),
+    JSON.stringify(diagnose(error) ?? null),
+  ]) {
     assert.ok(!text.includes(API_KEY), "the api-key never appears");
   }
 }
@@ -94,7 +108,11 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
     for (const status of [200, 503]) {
       it(`${status}: the transport error is diagnosed as a reset and keeps its code`, async () => {
         const server = await serve((_req, res) => {
-          res.writeHead(status, { "content-type": "application/json", "content-length": "100000", "request-id": "r-reset" });
+          res.writeHead(status, {
+            "content-type": "application/json",
+            "content-length": "100000",
+            "request-id": "r-reset",
+          });
           res.write(`{"error":{"code":"","message":"${"x".repeat(1000)}`);
           setTimeout(() => res.socket?.destroy(), 20);
         });
@@ -102,7 +120,11 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
         const error = await failure(() => client.getDocumentsCount());
         assert.ok(isRestError(error));
         assert.equal(thrown[0], error, "the same error object the policy received");
-        assert.equal(error.code, "PARSE_ERROR", "the SDK's code for a body it could not finish reading is kept");
+        assert.equal(
+          error.code,
+          "PARSE_ERROR",
+          "the SDK's code for a body it could not finish reading is kept",
+        );
         assert.equal(diagnose(error)?.cause, "connectionReset");
         assert.match(error.message, /\[azure-sdk-doctor\] connectionReset/);
         assertNoSecret(error);
@@ -130,14 +152,21 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
 
     it("AbortSignal.timeout and requestOptions.timeout: an AbortError like the bare client's", async () => {
       const server = await serve(stall);
-      for (const options of [() => ({ abortSignal: AbortSignal.timeout(100) }), () => ({ requestOptions: { timeout: 100 } })]) {
+      for (const options of [
+        () => ({ abortSignal: AbortSignal.timeout(100) }),
+        () => ({ requestOptions: { timeout: 100 } }),
+      ]) {
         const withPolicy = recordedClient(server.endpoint);
         const bare = recordedClient(server.endpoint, false);
         const error = await failure(() => withPolicy.client.getDocumentsCount(options()));
         const bareError = await failure(() => bare.client.getDocumentsCount(options()));
         assert.equal((error as Error).name, "AbortError");
         assert.equal(withPolicy.thrown[0], error, "the same object the policy received");
-        assert.equal((error as Error).message, (bareError as Error).message, "the same text as without the policy");
+        assert.equal(
+          (error as Error).message,
+          (bareError as Error).message,
+          "the same text as without the policy",
+        );
         assert.equal((error as { diagnosis?: unknown }).diagnosis, undefined);
       }
     });
@@ -151,7 +180,9 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
       });
       const { client } = recordedClient(server.endpoint);
       await Promise.all(
-        Array.from({ length: 20 }, () => failure(() => client.getDocumentsCount({ abortSignal: AbortSignal.timeout(100) }))),
+        Array.from({ length: 20 }, () =>
+          failure(() => client.getDocumentsCount({ abortSignal: AbortSignal.timeout(100) })),
+        ),
       );
       for (let i = 0; i < 100 && open > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.equal(open, 0);
@@ -173,7 +204,13 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
     });
 
     it("a 200 with a garbage body is still the SDK's success or the SDK's own error, as without the policy", async () => {
-      const bodies = ["not a number", "{\"value\": [", "\u0000\u00ff\u00fe", "<html>200 OK from a portal</html>", ""];
+      const bodies = [
+        "not a number",
+        '{"value": [',
+        "\u0000\u00ff\u00fe",
+        "<html>200 OK from a portal</html>",
+        "",
+      ];
       for (const body of bodies) {
         const server = await serve((_req, res) => {
           res.writeHead(200, { "content-type": "application/json", "request-id": "r-200" });
@@ -190,8 +227,13 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
         const [withPolicy, bare] = [await outcome(true), await outcome(false)];
         assert.deepEqual(withPolicy.value, bare.value, `same value for ${JSON.stringify(body)}`);
         assert.equal(withPolicy.error?.name, bare.error?.name);
-        assert.equal(withPolicy.error?.message, bare.error?.message, "a success is never turned into a diagnosed failure");
-        if (withPolicy.error) assert.equal(diagnose(withPolicy.error)?.cause ?? "none", diagnose(bare.error)?.cause ?? "none");
+        assert.equal(
+          withPolicy.error?.message,
+          bare.error?.message,
+          "a success is never turned into a diagnosed failure",
+        );
+        if (withPolicy.error)
+          assert.equal(diagnose(withPolicy.error)?.cause ?? "none", diagnose(bare.error)?.cause ?? "none");
 
         const raw = await createClientPipelineResponse(server.endpoint);
         assert.equal(raw.status, 200);
@@ -241,5 +283,8 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
 /** A raw GET through a SearchClient's pipeline with the policy, as a user's own request would go. */
 async function createClientPipelineResponse(endpoint: string) {
   const client = searchClient({ endpoint, apiKey: API_KEY });
-  return client.pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url: `${endpoint}/indexes('hotels')/docs/$count` }));
+  return client.pipeline.sendRequest(
+    createDefaultHttpClient(),
+    createPipelineRequest({ url: `${endpoint}/indexes('hotels')/docs/$count` }),
+  );
 }

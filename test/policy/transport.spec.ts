@@ -37,13 +37,20 @@ describe("diagnosisPolicy: transport failures through the real SearchClient", ()
   }
 
   const cases: { name: string; cause: string; nodeCode: string; endpoint: () => Promise<string> }[] = [
-    { name: "self-signed leaf", cause: "tlsUntrustedCertificate", nodeCode: "DEPTH_ZERO_SELF_SIGNED_CERT", endpoint: () => serve(startTlsServer(selfSigned())) },
+    {
+      name: "self-signed leaf",
+      cause: "tlsUntrustedCertificate",
+      nodeCode: "DEPTH_ZERO_SELF_SIGNED_CERT",
+      endpoint: () => serve(startTlsServer(selfSigned())),
+    },
     {
       name: "unknown root, whole chain sent (an inspecting proxy)",
       cause: "tlsUntrustedCertificate",
       nodeCode: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
       endpoint: () => {
-        const leaf = createAuthority("Zscaler Root CA", "Zscaler Inc.").intermediate("Zscaler Intermediate CA").issue({});
+        const leaf = createAuthority("Zscaler Root CA", "Zscaler Inc.")
+          .intermediate("Zscaler Intermediate CA")
+          .issue({});
         return serve(startTlsServer({ cert: leaf.fullChain, key: leaf.key }));
       },
     },
@@ -56,13 +63,49 @@ describe("diagnosisPolicy: transport failures through the real SearchClient", ()
         return serve(startTlsServer({ cert: leaf.cert, key: leaf.key }));
       },
     },
-    { name: "expired certificate", cause: "tlsCertificateExpired", nodeCode: "CERT_HAS_EXPIRED", endpoint: () => serve(startTlsServer(ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) }))) },
-    { name: "certificate not yet valid", cause: "tlsCertificateNotYetValid", nodeCode: "CERT_NOT_YET_VALID", endpoint: () => serve(startTlsServer(ca.issue({ notBefore: when.daysFromNow(2) }))) },
-    { name: "certificate for another host", cause: "tlsHostnameMismatch", nodeCode: "ERR_TLS_CERT_ALTNAME_INVALID", endpoint: () => serve(startTlsServer(ca.issue({ hosts: ["other.example"] }))) },
-    { name: "server speaking TLS 1.0/1.1 only", cause: "tlsVersionUnsupported", nodeCode: "EPROTO", endpoint: () => serve(startLegacyTlsServer(ca.issue({}))) },
-    { name: "plain HTTP behind an https:// URL", cause: "endpointNotTls", nodeCode: "EPROTO", endpoint: () => serve(startHttpServer()) },
-    { name: "closed port", cause: "connectionRefused", nodeCode: "ECONNREFUSED", endpoint: async () => `https://localhost:${await closedPort()}` },
-    { name: "reset during the handshake", cause: "connectionReset", nodeCode: "ECONNRESET", endpoint: () => serve(startResetServer()) },
+    {
+      name: "expired certificate",
+      cause: "tlsCertificateExpired",
+      nodeCode: "CERT_HAS_EXPIRED",
+      endpoint: () =>
+        serve(startTlsServer(ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) }))),
+    },
+    {
+      name: "certificate not yet valid",
+      cause: "tlsCertificateNotYetValid",
+      nodeCode: "CERT_NOT_YET_VALID",
+      endpoint: () => serve(startTlsServer(ca.issue({ notBefore: when.daysFromNow(2) }))),
+    },
+    {
+      name: "certificate for another host",
+      cause: "tlsHostnameMismatch",
+      nodeCode: "ERR_TLS_CERT_ALTNAME_INVALID",
+      endpoint: () => serve(startTlsServer(ca.issue({ hosts: ["other.example"] }))),
+    },
+    {
+      name: "server speaking TLS 1.0/1.1 only",
+      cause: "tlsVersionUnsupported",
+      nodeCode: "EPROTO",
+      endpoint: () => serve(startLegacyTlsServer(ca.issue({}))),
+    },
+    {
+      name: "plain HTTP behind an https:// URL",
+      cause: "endpointNotTls",
+      nodeCode: "EPROTO",
+      endpoint: () => serve(startHttpServer()),
+    },
+    {
+      name: "closed port",
+      cause: "connectionRefused",
+      nodeCode: "ECONNREFUSED",
+      endpoint: async () => `https://localhost:${await closedPort()}`,
+    },
+    {
+      name: "reset during the handshake",
+      cause: "connectionReset",
+      nodeCode: "ECONNRESET",
+      endpoint: () => serve(startResetServer()),
+    },
   ];
 
   for (const installation of installations) {
@@ -84,7 +127,12 @@ describe("diagnosisPolicy: transport failures through the real SearchClient", ()
         assert.equal(diagnosis?.evidence.credential, "apiKey");
         assert.match(error.message, new RegExp(`\\[azure-sdk-doctor\\] ${c.cause}: `));
         assert.match(error.message, /https:\/\//, "the message ends with a docs link");
-        for (const text of [error.message, util.inspect(error), JSON.stringify(diagnosis), String(error.stack)]) {
+        for (const text of [
+          error.message,
+          util.inspect(error),
+          JSON.stringify(diagnosis),
+          String(error.stack),
+        ]) {
           assert.ok(!text.includes(API_KEY), "the api-key never appears");
         }
       });

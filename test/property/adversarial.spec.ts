@@ -41,7 +41,16 @@ const STRESS_UNITS = [
 
 const adversarialText = fc
   .record({
-    prefix: fc.constantFrom("", "api-key", "authorization:", "bearer", "eyJ", '{"error":{"code":"","message":"', "<html>", "sig="),
+    prefix: fc.constantFrom(
+      "",
+      "api-key",
+      "authorization:",
+      "bearer",
+      "eyJ",
+      '{"error":{"code":"","message":"',
+      "<html>",
+      "sig=",
+    ),
     units: fc.array(fc.constantFrom(...STRESS_UNITS), { minLength: 1, maxLength: 3 }),
     repeat: fc.integer({ min: 1_000, max: 200_000 }),
     suffix: fc.constantFrom("", "!", "=", '"}}', "\u0000"),
@@ -53,7 +62,12 @@ function errorWith(status: number, bodyAsText: string, message: string): RestErr
     url: "https://x.search.windows.net/indexes('hotels')/docs/$count?api-version=2025-09-01",
     headers: createHttpHeaders({ "api-key": "adversarial-key-0123456789" }),
   });
-  const response: PipelineResponse = { status, request, headers: createHttpHeaders({ "content-type": "text/plain", "request-id": "r-1" }), bodyAsText };
+  const response: PipelineResponse = {
+    status,
+    request,
+    headers: createHttpHeaders({ "content-type": "text/plain", "request-id": "r-1" }),
+    bodyAsText,
+  };
   return new RestError(message, { statusCode: status, request, response });
 }
 
@@ -86,10 +100,19 @@ describe("property: adversarial bodies are classified in bounded time", function
       assert.equal(diagnose(errorWith(503, body, "Unexpected status code: 503"))?.cause, "throttled");
       const pipeline = createEmptyPipeline();
       pipeline.addPolicy(diagnosisPolicy());
-      const request = createPipelineRequest({ url: "https://x.search.windows.net/indexes('hotels')/docs/$count" });
+      const request = createPipelineRequest({
+        url: "https://x.search.windows.net/indexes('hotels')/docs/$count",
+      });
       const error = await pipeline
         .sendRequest(
-          { sendRequest: async (req) => ({ request: req, status: 500, headers: createHttpHeaders({ "request-id": "r-1" }), bodyAsText: body }) },
+          {
+            sendRequest: async (req) => ({
+              request: req,
+              status: 500,
+              headers: createHttpHeaders({ "request-id": "r-1" }),
+              bodyAsText: body,
+            }),
+          },
           request,
         )
         .then(

@@ -8,7 +8,13 @@ import fc from "fast-check";
 import { diagnose } from "../../src/index.js";
 import { createAuthority } from "../support/certs.js";
 import { failure, searchClient } from "../support/clients.js";
-import { closedPort, startHttpServer, startTlsServer, trustInProcess, type TestServer } from "../support/servers.js";
+import {
+  closedPort,
+  startHttpServer,
+  startTlsServer,
+  trustInProcess,
+  type TestServer,
+} from "../support/servers.js";
 
 /**
  * What a misbehaving service or proxy answers, by index name: each echoes whatever secrets it
@@ -21,21 +27,41 @@ function echoHandler(req: http.IncomingMessage, res: http.ServerResponse): void 
   if (url.includes("empty403")) {
     res.writeHead(403, { "request-id": "00000000-0000-0000-0000-000000000403" }).end();
   } else if (url.includes("echo400")) {
-    res.writeHead(400, { "content-type": "application/json", "request-id": "00000000-0000-0000-0000-000000000400" });
-    res.end(JSON.stringify({ error: { code: received.slice(0, 200), message: `Invalid request: ${received}` } }));
+    res.writeHead(400, {
+      "content-type": "application/json",
+      "request-id": "00000000-0000-0000-0000-000000000400",
+    });
+    res.end(
+      JSON.stringify({ error: { code: received.slice(0, 200), message: `Invalid request: ${received}` } }),
+    );
   } else if (url.includes("proxy502")) {
-    res.writeHead(502, { "content-type": "text/html" }).end(`<html><body>Gateway refused ${received}</body></html>`);
+    res
+      .writeHead(502, { "content-type": "text/html" })
+      .end(`<html><body>Gateway refused ${received}</body></html>`);
   } else if (url.includes("bearer401")) {
-    res.writeHead(401, { "www-authenticate": `Bearer error="invalid_token", error_description="${received}"` }).end();
+    res
+      .writeHead(401, { "www-authenticate": `Bearer error="invalid_token", error_description="${received}"` })
+      .end();
   } else if (url.includes("reset")) {
     req.socket.destroy();
   } else {
-    res.writeHead(403, { "content-type": "text/plain" }).end(`CheckAccess API call with non successful response. ${received}`);
+    res
+      .writeHead(403, { "content-type": "text/plain" })
+      .end(`CheckAccess API call with non successful response. ${received}`);
   }
 }
 
 const SCENARIOS = ["empty403", "echo400", "proxy502", "bearer401", "reset", "checkaccess"] as const;
-const SECRET_QUERY_PARAMETERS = ["api-key", "sig", "code", "token", "access_token", "client_secret", "secret", "apikey"] as const;
+const SECRET_QUERY_PARAMETERS = [
+  "api-key",
+  "sig",
+  "code",
+  "token",
+  "access_token",
+  "client_secret",
+  "secret",
+  "apikey",
+] as const;
 
 /** Secrets of the shapes real ones have: api keys (alphanumeric), tokens and SAS signatures (base64url and base64). */
 const secret = fc.oneof(
@@ -56,7 +82,10 @@ describe("property: secrets never appear in a message, a diagnosis, a log line o
   before(async () => {
     const ca = createAuthority("Secrets Test Root");
     untrust = trustInProcess(ca.cert);
-    server = await startTlsServer({ ...ca.issue({ hosts: ["localhost", "127.0.0.1"] }), handler: echoHandler });
+    server = await startTlsServer({
+      ...ca.issue({ hosts: ["localhost", "127.0.0.1"] }),
+      handler: echoHandler,
+    });
     plain = await startHttpServer(echoHandler);
     endpoint = `https://localhost:${server.port}`;
     const level: AzureLogLevel | undefined = getLogLevel();

@@ -54,7 +54,11 @@ function serialNumber(): string {
   return bytes.toString("hex");
 }
 
-function newKeyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
+function newKeyPair(): {
+  privateKey: forge.pki.rsa.PrivateKey;
+  publicKey: forge.pki.rsa.PublicKey;
+  pem: string;
+} {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
@@ -90,7 +94,9 @@ const nameOf = (commonName: string, organization?: string): forge.pki.Certificat
 function authority(
   name: string,
   organization: string | undefined,
-  parent: { key: forge.pki.rsa.PrivateKey; subject: forge.pki.CertificateField[]; chain: string[]; cert: string } | undefined,
+  parent:
+    | { key: forge.pki.rsa.PrivateKey; subject: forge.pki.CertificateField[]; chain: string[]; cert: string }
+    | undefined,
 ): Authority {
   const keys = newKeyPair();
   const subject = nameOf(name, organization);
@@ -168,11 +174,22 @@ export function createAuthority(name: string, organization?: string): Authority 
 export function selfSigned(hosts: string[] = ["localhost", "127.0.0.1"]): Pem {
   const keys = newKeyPair();
   const subject = nameOf(hosts[0] ?? "localhost");
-  const cert = build(subject, subject, keys.publicKey, keys.privateKey, new Date(Date.now() - HOUR), new Date(Date.now() + 30 * DAY), [
-    { name: "basicConstraints", cA: false },
-    { name: "extKeyUsage", serverAuth: true },
-    { name: "subjectAltName", altNames: hosts.map((h) => (/^[\d.]+$/.test(h) ? { type: 7, ip: h } : { type: 2, value: h })) },
-  ]);
+  const cert = build(
+    subject,
+    subject,
+    keys.publicKey,
+    keys.privateKey,
+    new Date(Date.now() - HOUR),
+    new Date(Date.now() + 30 * DAY),
+    [
+      { name: "basicConstraints", cA: false },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: hosts.map((h) => (/^[\d.]+$/.test(h) ? { type: 7, ip: h } : { type: 2, value: h })),
+      },
+    ],
+  );
   return { cert, key: keys.pem };
 }
 

@@ -24,7 +24,10 @@ export interface TestServer {
 export type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 export const countHandler: Handler = (_req, res) => {
-  res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "request-id": "00000000-0000-0000-0000-000000000001" });
+  res.writeHead(200, {
+    "content-type": "text/plain; charset=utf-8",
+    "request-id": "00000000-0000-0000-0000-000000000001",
+  });
   res.end("42");
 };
 
@@ -97,7 +100,12 @@ export async function startTlsServer(options: TlsServerOptions): Promise<TestSer
  * @param cert - a certificate the client trusts, so that only the version can fail.
  */
 export function startLegacyTlsServer(cert: { cert: string; key: string }): Promise<TestServer> {
-  return startTlsServer({ ...cert, minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT:@SECLEVEL=0" });
+  return startTlsServer({
+    ...cert,
+    minVersion: "TLSv1",
+    maxVersion: "TLSv1.1",
+    ciphers: "DEFAULT:@SECLEVEL=0",
+  });
 }
 
 /**
@@ -162,7 +170,9 @@ export async function startConnectProxy(options: ProxyOptions = {}): Promise<Tes
   server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     connects.push(req.url ?? "");
     if (options.requireAuthorization && req.headers["proxy-authorization"] !== options.requireAuthorization) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+      client.end(
+        'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n',
+      );
       return;
     }
     const [host = "", port = "443"] = (req.url ?? "").split(/:(?=\d+$)/);
@@ -214,7 +224,13 @@ export async function startObservedTlsServer(options: TlsServerOptions): Promise
   const unused = new Set<tls.TLSSocket>();
   let idle = 0;
   const server = https.createServer(
-    { cert: options.cert, key: options.key, minVersion: options.minVersion, maxVersion: options.maxVersion, ciphers: options.ciphers },
+    {
+      cert: options.cert,
+      key: options.key,
+      minVersion: options.minVersion,
+      maxVersion: options.maxVersion,
+      ciphers: options.ciphers,
+    },
     (req, res) => {
       unused.delete(req.socket as tls.TLSSocket);
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });

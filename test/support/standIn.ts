@@ -27,21 +27,61 @@ const envelope = (message: string, code = ""): string => JSON.stringify({ error:
 
 /** Index names that answer with a failure, whatever the operation, once authorised. */
 export const SCENARIOS: Record<string, Scenario> = {
-  "missing-index": { status: 404, body: envelope("The index 'missing-index' for service 'stand-in' was not found.") },
-  throttled: { status: 503, body: envelope("Failed to execute query because not enough resources were available to cover 100% of the index.") },
-  "index-quota": { status: 429, body: envelope("Index quota has been exceeded for this service. You currently have 3 indexes. Maximum number of indexes allowed: 3") },
-  "semantic-quota": { status: 402, body: envelope("Free Query Semantic Usage exceeded for the month. Please enable semantic billing to continue.") },
-  "semantic-off": { status: 400, body: envelope("Semantic search is not enabled for this service.", "FeatureNotSupportedInService") },
-  "cmk-access-denied": { status: 400, body: envelope("Access to the required key vault permissions was denied. Please check the key vault access policies.") },
-  "cmk-uri": { status: 400, body: envelope("Could not resolve the key vault uri 'https://missing-vault.vault.azure.net'.") },
+  "missing-index": {
+    status: 404,
+    body: envelope("The index 'missing-index' for service 'stand-in' was not found."),
+  },
+  throttled: {
+    status: 503,
+    body: envelope(
+      "Failed to execute query because not enough resources were available to cover 100% of the index.",
+    ),
+  },
+  "index-quota": {
+    status: 429,
+    body: envelope(
+      "Index quota has been exceeded for this service. You currently have 3 indexes. Maximum number of indexes allowed: 3",
+    ),
+  },
+  "semantic-quota": {
+    status: 402,
+    body: envelope(
+      "Free Query Semantic Usage exceeded for the month. Please enable semantic billing to continue.",
+    ),
+  },
+  "semantic-off": {
+    status: 400,
+    body: envelope("Semantic search is not enabled for this service.", "FeatureNotSupportedInService"),
+  },
+  "cmk-access-denied": {
+    status: 400,
+    body: envelope(
+      "Access to the required key vault permissions was denied. Please check the key vault access policies.",
+    ),
+  },
+  "cmk-uri": {
+    status: 400,
+    body: envelope("Could not resolve the key vault uri 'https://missing-vault.vault.azure.net'."),
+  },
   "cmk-key-missing": { status: 400, body: envelope("The key cannot be found in the key vault.") },
   "cmk-no-identity": { status: 400, body: envelope("Service does not have a managed identity defined.") },
   "cmk-app-id": { status: 400, body: envelope("The provided application id is invalid.") },
   "cmk-app-secret": { status: 400, body: envelope("The provided application secret is invalid.") },
-  "cmk-revoked": { status: 403, body: envelope("Access forbidden. The query key used might have been revoked - please retry.") },
+  "cmk-revoked": {
+    status: 403,
+    body: envelope("Access forbidden. The query key used might have been revoked - please retry."),
+  },
   "too-large": { status: 413, body: "" },
-  "etag-changed": { status: 412, body: envelope("The precondition given in one of the request headers evaluated to false.") },
-  "proxy-page": { status: 502, body: "<html><body><h1>502 Bad Gateway</h1><p>corporate-proxy</p></body></html>", headers: { "content-type": "text/html" }, foreign: true },
+  "etag-changed": {
+    status: 412,
+    body: envelope("The precondition given in one of the request headers evaluated to false."),
+  },
+  "proxy-page": {
+    status: 502,
+    body: "<html><body><h1>502 Bad Gateway</h1><p>corporate-proxy</p></body></html>",
+    headers: { "content-type": "text/html" },
+    foreign: true,
+  },
 };
 
 /** Options of {@link startStandIn}. */
@@ -112,12 +152,17 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, access: Acc
     const path = decodeURIComponent(url.pathname);
     const index = /^\/indexes(?:\('([^']+)'\)|\/([^/]+))/.exec(path);
     const indexName = index?.[1] ?? index?.[2];
-    const isRead = indexName !== undefined && path.includes("/docs") && !/\/docs\/(search\.)?index$/.test(path);
+    const isRead =
+      indexName !== undefined && path.includes("/docs") && !/\/docs\/(search\.)?index$/.test(path);
 
     const apiKey = req.headers["api-key"];
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
     if (bearer !== undefined) {
-      if (access.apiKeyOnly) return send(401, "", { "www-authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"' });
+      if (access.apiKeyOnly)
+        return send(401, "", {
+          "www-authenticate":
+            'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+        });
       if (bearer !== "token-with-role") return send(403, envelope("Authorization failed."));
     } else if (apiKey !== access.adminKey && !(apiKey === access.queryKey && isRead)) {
       return send(403);
@@ -128,24 +173,56 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, access: Acc
 
     if (path === "/servicestats") {
       // Every counter the service reports: the SDK's deserializer reads each one.
-      const counters = { aliasesCount: { usage: 0 }, documentCount: { usage: 42 }, indexesCount: { usage: 1, quota: 15 }, indexersCount: { usage: 0 }, dataSourcesCount: { usage: 0 }, storageSize: { usage: 0 }, synonymMaps: { usage: 0 }, skillsetCount: { usage: 0 }, vectorIndexSize: { usage: 0 } };
+      const counters = {
+        aliasesCount: { usage: 0 },
+        documentCount: { usage: 42 },
+        indexesCount: { usage: 1, quota: 15 },
+        indexersCount: { usage: 0 },
+        dataSourcesCount: { usage: 0 },
+        storageSize: { usage: 0 },
+        synonymMaps: { usage: 0 },
+        skillsetCount: { usage: 0 },
+        vectorIndexSize: { usage: 0 },
+      };
       return send(200, JSON.stringify({ counters, limits: {} }));
     }
     if (indexName === undefined) return send(404, envelope(`No resource at ${path}.`));
-    if (path.endsWith("/docs/$count")) return send(200, "42", { "content-type": "text/plain; charset=utf-8" });
+    if (path.endsWith("/docs/$count"))
+      return send(200, "42", { "content-type": "text/plain; charset=utf-8" });
     if (/\/docs\/search\.post\.search$/.test(path) || (req.method === "GET" && /\/docs$/.test(path))) {
-      return send(200, JSON.stringify({ "@odata.count": 1, value: [{ "@search.score": 1, hotelId: "1", hotelName: "Stand-in Inn" }] }));
+      return send(
+        200,
+        JSON.stringify({
+          "@odata.count": 1,
+          value: [{ "@search.score": 1, hotelId: "1", hotelName: "Stand-in Inn" }],
+        }),
+      );
     }
     if (/\/docs\/(search\.)?index$/.test(path)) {
-      const batch = JSON.parse(Buffer.concat(chunks).toString() || "{}") as { value?: { hotelId?: string }[] };
-      const value = (batch.value ?? []).map((doc) => ({ key: doc.hotelId ?? "", status: true, errorMessage: null, statusCode: 201 }));
+      const batch = JSON.parse(Buffer.concat(chunks).toString() || "{}") as {
+        value?: { hotelId?: string }[];
+      };
+      const value = (batch.value ?? []).map((doc) => ({
+        key: doc.hotelId ?? "",
+        status: true,
+        errorMessage: null,
+        statusCode: 201,
+      }));
       return send(200, JSON.stringify({ value }));
     }
     if (req.method === "DELETE") return send(204);
     if (req.method === "GET") {
-      return send(200, JSON.stringify({ name: indexName, fields: [{ name: "hotelId", type: "Edm.String", key: true }], "@odata.etag": '"0x1"' }));
+      return send(
+        200,
+        JSON.stringify({
+          name: indexName,
+          fields: [{ name: "hotelId", type: "Edm.String", key: true }],
+          "@odata.etag": '"0x1"',
+        }),
+      );
     }
-    if (req.method === "PUT" || req.method === "POST") return send(201, Buffer.concat(chunks).toString() || "{}");
+    if (req.method === "PUT" || req.method === "POST")
+      return send(201, Buffer.concat(chunks).toString() || "{}");
     return send(405);
   });
 }
