@@ -16,9 +16,13 @@ const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*
  *
  * @param request - the request as it was sent.
  * @param response - the response that came back.
+ * @param secrets - the request's secrets, when the caller has already collected them.
  */
-export function signalsFromResponse(request: PipelineRequest, response: PipelineResponse): FailureSignals {
-  const secrets = secretsOf(request);
+export function signalsFromResponse(
+  request: PipelineRequest,
+  response: PipelineResponse,
+  secrets: readonly string[] = secretsOf(request),
+): FailureSignals {
   const text = typeof response.bodyAsText === "string" ? response.bodyAsText : "";
   const body = redact(bounded(text, BODY_LIMIT), secrets);
   const serviceError = parseServiceError(text);
@@ -50,7 +54,7 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   const secrets = req && isRequestLike(req) ? secretsOf(req) : [];
   const response = read(error, "response") as PipelineResponse | undefined;
   const hasResponse = isResponseLike(response);
-  const base = exchangeFacts(req, hasResponse ? response : undefined);
+  const base = exchangeFacts(req, hasResponse ? response : undefined, secrets);
 
   const rawMessage = messageOf(error);
   base.message = redact(bounded(rawMessage), secrets);
@@ -88,11 +92,15 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
 }
 
 /** The facts of the request and response, if any; headers whose methods throw leave none. */
-function exchangeFacts(request: unknown, response: PipelineResponse | undefined): FailureSignals {
+function exchangeFacts(
+  request: unknown,
+  response: PipelineResponse | undefined,
+  secrets: readonly string[],
+): FailureSignals {
   const none: FailureSignals = { fromAzure: false, bearerChallenge: false, message: "", body: "" };
   if (!isRequestLike(request)) return none;
   try {
-    return response ? signalsFromResponse(request, response) : { ...requestFacts(request), ...none };
+    return response ? signalsFromResponse(request, response, secrets) : { ...requestFacts(request), ...none };
   } catch {
     return none;
   }
@@ -120,6 +128,9 @@ export function credentialOf(request: PipelineRequest): CredentialKind {
   return "none";
 }
 
+/** The first path segment, without a `('key')` suffix. */
+const FIRST_SEGMENT = /^\/?([^/(]*)/;
+
 const MANAGEMENT_COLLECTIONS: Record<string, OperationKind> = {
   indexes: "indexManagement",
   indexers: "indexerManagement",
@@ -140,14 +151,12 @@ const MANAGEMENT_COLLECTIONS: Record<string, OperationKind> = {
  * @param pathname - the URL path, such as `/indexes('hotels')/docs/$count`.
  */
 export function operationOf(pathname: string): OperationKind {
-  const path = (pathname.includes("%") ? safeDecode(pathname) : pathname).toLowerCase();
-  const start = path.startsWith("/") ? 1 : 0;
-  const end = path.slice(start).search(/[/(]/);
-  const collection = end < 0 ? path.slice(start) : path.slice(start, start + end);
-  if (collection === "indexes" && path.includes("/docs")) {
-    return /\/docs\/(search\.)?index$/.test(path) ? "documentWrite" : "documentRead";
+  const path = pathname.includes("%") ? safeDecode(pathname) : pathname;
+  const collection = FIRST_SEGMENT.exec(path)?.[1]?.toLowerCase() ?? "";
+  if (collection === "indexes" && /\/docs\b/i.test(path)) {
+    return /\/docs\/(search\.)?index$/i.test(path) ? "documentWrite" : "documentRead";
   }
-  if (collection === "knowledgebases" && path.includes("retrieve")) return "documentRead";
+  if (collection === "knowledgebases" && /retrieve/i.test(path)) return "documentRead";
   return MANAGEMENT_COLLECTIONS[collection] ?? "other";
 }
 
