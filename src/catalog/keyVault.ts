@@ -29,7 +29,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     signal: "`Could not resolve the key vault uri`",
     summary: "The Key Vault URI in the encryption key settings is wrong, or the vault no longer exists.",
     remediation: [
-      "Check keyVaultUri in the index's encryptionKey: it must be https://<vault>.vault.azure.net of an existing vault.",
+      "Check vaultUrl in the index's encryptionKey (SearchResourceEncryptionKey): it must be https://<vault>.vault.azure.net of an existing vault.",
       "If the vault was deleted, recover it (soft delete keeps it) or point the index at another vault.",
     ],
     docs: [DOCS.customerManagedKeys],
@@ -41,7 +41,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     signal: "`The key cannot be found`",
     summary: "The key named in the encryption key settings, or its version, is not in the vault.",
     remediation: [
-      "Check keyVaultKeyName and keyVaultKeyVersion in the index's encryptionKey against the keys in the vault.",
+      "Check keyName and keyVersion in the index's encryptionKey against the keys and versions in the vault.",
       "If the key was deleted, recover it: purge protection and soft delete must be on for customer-managed keys.",
       CACHE_NOTE,
     ],
@@ -66,7 +66,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     signal: "`The provided application id is invalid`",
     summary: "The Microsoft Entra application named in the encryption key settings no longer exists.",
     remediation: [
-      "Check applicationId in the index's encryptionKey accessCredentials against the app registrations of the tenant.",
+      "Check applicationId in the index's encryptionKey against the app registrations of the tenant.",
       "Prefer the service's managed identity over an application and secret: there is then no secret to rotate.",
     ],
     docs: [DOCS.customerManagedKeys],
@@ -78,7 +78,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     signal: "`The provided application secret is invalid`",
     summary: "The application secret in the encryption key settings is wrong, expired or rotated.",
     remediation: [
-      "Create a new client secret for the application and update applicationSecret in the index's encryptionKey accessCredentials.",
+      "Create a new client secret for the application and update applicationSecret in the index's encryptionKey.",
       "Prefer the service's managed identity over an application and secret: there is then no secret to rotate.",
     ],
     docs: [DOCS.customerManagedKeys],
