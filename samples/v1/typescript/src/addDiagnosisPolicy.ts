@@ -3,6 +3,7 @@
  * (`additionalPolicies`) and afterwards with `client.pipeline.addPolicy`. Either way a failed call
  * throws the usual error, with the cause, the fix and a documentation link added to its message.
  */
+import { bearerTokenAuthenticationPolicyName } from "@azure/core-rest-pipeline";
 import { SearchClient, type AzureKeyCredential } from "@azure/search-documents";
 import type { TokenCredential } from "@azure/identity";
 import { diagnosisPolicy } from "./azure-sdk-doctor.js";
@@ -17,14 +18,18 @@ function clientWithOption(endpoint: string, indexName: string, credential: Crede
   });
 }
 
-/** 2. On a client that already exists, such as one a framework or another library made. */
+/**
+ * 2. On a client that already exists, such as one a framework or another library made. Placing it
+ * before the bearer token policy lets it see the errors of a Microsoft Entra ID credential too; with an
+ * api-key there is no such policy and the placement changes nothing.
+ */
 function clientWithAddPolicy(
   endpoint: string,
   indexName: string,
   credential: Credential,
 ): SearchClient<object> {
   const client = new SearchClient<object>(endpoint, indexName, credential);
-  client.pipeline.addPolicy(diagnosisPolicy());
+  client.pipeline.addPolicy(diagnosisPolicy(), { beforePolicies: [bearerTokenAuthenticationPolicyName] });
   return client;
 }
 
