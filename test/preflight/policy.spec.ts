@@ -8,7 +8,7 @@ import { failure, searchClient } from "../support/clients.js";
 import {
   closedPort,
   startConnectProxy,
-  startObservedTlsServer,
+  startTlsServer,
   trustInProcess,
   type TestServer,
 } from "../support/servers.js";
@@ -35,7 +35,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   }
 
   it("runs one preflight handshake for 30 racing first requests, and none for a later request", async () => {
-    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(ca.issue({})));
     const client = searchClient({
       endpoint: `https://localhost:${server.port}`,
       apiKey: API_KEY,
@@ -56,7 +56,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
     const stranger = createAuthority("Zscaler Root CA", "Zscaler Inc.").intermediate(
       "Zscaler Intermediate Root CA",
     );
-    const server = await keep(startObservedTlsServer(stranger.issue({})));
+    const server = await keep(startTlsServer(stranger.issue({})));
     const client = searchClient({
       endpoint: `https://localhost:${server.port}`,
       apiKey: API_KEY,
@@ -98,7 +98,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
 
   it("trusts the roots the client trusts through tlsOptions", async () => {
     const own = createAuthority("Client Pinned Root");
-    const server = await keep(startObservedTlsServer(own.issue({})));
+    const server = await keep(startTlsServer(own.issue({})));
     const client = new SearchClient(
       `https://localhost:${server.port}`,
       "hotels",
@@ -114,7 +114,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   });
 
   it("checks through the client's proxy, and refuses to send when the proxy wants credentials (407)", async () => {
-    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(ca.issue({})));
     const proxy = await keep(startConnectProxy());
     const endpoint = `https://localhost:${server.port}`;
     const viaProxy = (port: number) =>
@@ -139,7 +139,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   });
 
   it("takes the path the SDK chose, not a proxy set in the environment after the client was made", async () => {
-    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(ca.issue({})));
     const client = searchClient({
       endpoint: `https://localhost:${server.port}`,
       apiKey: API_KEY,
@@ -157,7 +157,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   });
 
   it("ends a waiting request when its own abort signal fires, without ending the shared run", async () => {
-    const server = await keep(startObservedTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(ca.issue({})));
     const client = searchClient({
       endpoint: `https://localhost:${server.port}`,
       apiKey: API_KEY,

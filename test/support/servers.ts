@@ -68,14 +68,24 @@ export interface TlsServerOptions {
   handler?: Handler;
 }
 
+/** A running HTTPS test server, which also tells preflight handshakes (no request) from requests. */
+export interface TlsTestServer extends TestServer {
+  /** TLS connections that completed a handshake and carried no HTTP request. */
+  handshakesWithoutRequest(): number;
+  /** Presents another certificate to new connections, as a fixed or renewed server would. */
+  setCertificate(pem: { cert: string; key: string }): void;
+}
+
 /**
  * Starts an HTTPS server on 127.0.0.1.
  *
  * @param options - certificate, protocol range and request handler.
  */
-export async function startTlsServer(options: TlsServerOptions): Promise<TestServer> {
+export async function startTlsServer(options: TlsServerOptions): Promise<TlsTestServer> {
   const requests: TestServer["requests"] = [];
   const handler = options.handler ?? countHandler;
+  const unused = new Set<tls.TLSSocket>();
+  let idle = 0;
   const server = https.createServer(
     {
       cert: options.cert,
@@ -85,13 +95,24 @@ export async function startTlsServer(options: TlsServerOptions): Promise<TestSer
       ciphers: options.ciphers,
     },
     (req, res) => {
+      unused.delete(req.socket as tls.TLSSocket);
       requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
       handler(req, res);
     },
   );
+  server.on("secureConnection", (socket: tls.TLSSocket) => {
+    unused.add(socket);
+    socket.on("close", () => {
+      if (unused.delete(socket)) idle += 1;
+    });
+  });
   server.on("tlsClientError", () => undefined);
   await listen(server);
-  return track(server, requests, []);
+  return {
+    ...track(server, requests, []),
+    handshakesWithoutRequest: () => idle + unused.size,
+    setCertificate: (pem) => server.setSecureContext({ cert: pem.cert, key: pem.key }),
+  };
 }
 
 /**
@@ -99,7 +120,7 @@ export async function startTlsServer(options: TlsServerOptions): Promise<TestSer
  *
  * @param cert - a certificate the client trusts, so that only the version can fail.
  */
-export function startLegacyTlsServer(cert: { cert: string; key: string }): Promise<TestServer> {
+export function startLegacyTlsServer(cert: { cert: string; key: string }): Promise<TlsTestServer> {
   return startTlsServer({
     ...cert,
     minVersion: "TLSv1",
@@ -203,53 +224,6 @@ export function trustInProcess(...pems: string[]): () => void {
   const before = tls.getCACertificates("default");
   tls.setDefaultCACertificates([...before, ...pems]);
   return () => tls.setDefaultCACertificates(before);
-}
-
-/** A TLS server that tells preflight handshakes (no request) from the client's own connections. */
-export interface ObservedTlsServer extends TestServer {
-  /** TLS connections that completed a handshake and carried no HTTP request. */
-  handshakesWithoutRequest(): number;
-  /** Presents another certificate to new connections, as a fixed or renewed server would. */
-  setCertificate(pem: { cert: string; key: string }): void;
-}
-
-/**
- * Starts an HTTPS server on 127.0.0.1 that counts handshakes which never carried a request.
- *
- * @param options - certificate, protocol range and request handler.
- */
-export async function startObservedTlsServer(options: TlsServerOptions): Promise<ObservedTlsServer> {
-  const requests: TestServer["requests"] = [];
-  const handler = options.handler ?? countHandler;
-  const unused = new Set<tls.TLSSocket>();
-  let idle = 0;
-  const server = https.createServer(
-    {
-      cert: options.cert,
-      key: options.key,
-      minVersion: options.minVersion,
-      maxVersion: options.maxVersion,
-      ciphers: options.ciphers,
-    },
-    (req, res) => {
-      unused.delete(req.socket as tls.TLSSocket);
-      requests.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
-      handler(req, res);
-    },
-  );
-  server.on("secureConnection", (socket: tls.TLSSocket) => {
-    unused.add(socket);
-    socket.on("close", () => {
-      if (unused.delete(socket)) idle += 1;
-    });
-  });
-  server.on("tlsClientError", () => undefined);
-  await listen(server);
-  return {
-    ...track(server, requests, []),
-    handshakesWithoutRequest: () => idle + unused.size,
-    setCertificate: (pem) => server.setSecureContext({ cert: pem.cert, key: pem.key }),
-  };
 }
 
 /** Starts a server that accepts connections and never answers, to make a handshake time out. */
