@@ -108,15 +108,21 @@ function exchangeFacts(
 
 /** The request facts shared by every kind of failure. */
 function requestFacts(request: PipelineRequest): Partial<FailureSignals> {
-  const url = parseUrl(request.url);
+  const url = HTTP_URL.exec(request.url);
   return {
     method: request.method,
-    host: url?.hostname,
-    scheme: url?.protocol === "http:" ? "http" : url?.protocol === "https:" ? "https" : undefined,
-    operation: url ? operationOf(url.pathname) : undefined,
+    host: url?.[2]?.toLowerCase(),
+    scheme: url ? (url[1]?.toLowerCase() as "http" | "https") : undefined,
+    operation: url ? operationOf(url[3] || "/") : undefined,
     credential: credentialOf(request),
   };
 }
+
+/**
+ * The scheme, host and path of an http(s) URL as the SDK writes it, without building a URL object:
+ * this runs for every failure. Userinfo and port are skipped; an IPv6 host keeps its brackets.
+ */
+const HTTP_URL = /^(https?):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::\d*)?([^?#]*)/i;
 
 /**
  * Which credential the request carries. The api-key header is set before a perCall policy runs;
@@ -220,14 +226,6 @@ function stringOr(value: unknown, limit: number): string | undefined {
 
 function bounded(text: string, limit = TEXT_LIMIT): string {
   return text.length > limit ? text.slice(0, limit) : text;
-}
-
-function parseUrl(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
-  }
 }
 
 function safeDecode(path: string): string {
