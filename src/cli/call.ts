@@ -1,10 +1,15 @@
 import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/search-documents";
-import type { TokenCredential } from "@azure/core-auth";
 import { catalog } from "../catalog/index.js";
 import { diagnose, type Diagnosis } from "../diagnosis.js";
 import { diagnosisPolicy } from "../policy.js";
 import type { PreflightStatus } from "../preflight/types.js";
 import { redact } from "../redact.js";
+
+/**
+ * A Microsoft Entra ID credential, as SearchClient takes it. Read off the client's constructor: the
+ * type's own package, @azure/core-auth, is not a dependency of this one.
+ */
+export type TokenCredential = Exclude<ConstructorParameters<typeof SearchClient>[2], { key: string }>;
 
 /** The credential the call is made with. */
 export type CallCredential = { kind: "apiKey"; key: string } | { kind: "entra"; credential: TokenCredential };

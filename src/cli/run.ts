@@ -1,8 +1,7 @@
-import type { TokenCredential } from "@azure/core-auth";
 import { preflight } from "../preflight/preflight.js";
 import { redact } from "../redact.js";
 import { parseCommandLine, USAGE, UsageError, type DoctorOptions } from "./args.js";
-import { callService, type CallCredential, type CallResult } from "./call.js";
+import { callService, type CallCredential, type CallResult, type TokenCredential } from "./call.js";
 import { passes, renderJson, renderText, wantsColour, type DoctorReport } from "./render.js";
 import { packageVersion } from "./version.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type http from "node:http";
 import util from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
-import type { TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/identity";
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { diagnose } from "../../src/index.js";

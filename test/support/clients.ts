@@ -2,7 +2,7 @@
  * The real SDK clients with the diagnosis policy installed, the two ways a user installs it.
  */
 import { SearchClient, SearchIndexClient, AzureKeyCredential } from "@azure/search-documents";
-import type { TokenCredential } from "@azure/core-auth";
+import type { TokenCredential } from "@azure/identity";
 import { diagnosisPolicy, type DiagnosisPolicyOptions } from "../../src/index.js";
 
 /** How the policy is added: constructor option or `pipeline.addPolicy`. */
