@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { catalog, type DiagnosisCategory } from "../src/index.js";
+import { catalog } from "../src/index.js";
 import { classify, type FailureSignals } from "../src/diagnosis.js";
+import { DOCUMENTED_CATEGORIES } from "./support/vocabulary.js";
 
 /** Every cause id issue 2 names: a contract with users who match on them. */
 const ISSUE_CAUSES = [
@@ -40,20 +41,7 @@ const ISSUE_CAUSES = [
   "gatewayError",
 ];
 
-const CATEGORIES: readonly DiagnosisCategory[] = [
-  "authentication",
-  "authorization",
-  "tls",
-  "network",
-  "configuration",
-  "encryptionKey",
-  "quota",
-  "throttling",
-  "request",
-  "service",
-  "gateway",
-  "sdk",
-];
+const CATEGORIES = DOCUMENTED_CATEGORIES;
 
 /** A full sentence: a capital (or a quoted command) first, a full stop last. */
 const SENTENCE = /^[A-Z`@].*[.]$/s;

@@ -8,33 +8,11 @@ import {
 import fc from "fast-check";
 import { catalog, diagnose, type Diagnosis } from "../../src/index.js";
 import { signalsFromThrown } from "../../src/signals.js";
+import { DOCUMENTED_CATEGORIES, DOCUMENTED_EVIDENCE_KEYS } from "../support/vocabulary.js";
 
-const CATEGORIES = new Set([
-  "authentication",
-  "authorization",
-  "tls",
-  "network",
-  "configuration",
-  "encryptionKey",
-  "quota",
-  "throttling",
-  "request",
-  "service",
-  "gateway",
-  "sdk",
-]);
+const CATEGORIES = new Set<string>(DOCUMENTED_CATEGORIES);
 const CAUSES = new Set(catalog.map((rule) => rule.cause));
-const EVIDENCE_KEYS = new Set([
-  "status",
-  "serviceCode",
-  "nodeCode",
-  "errorName",
-  "requestId",
-  "method",
-  "host",
-  "operation",
-  "credential",
-]);
+const EVIDENCE_KEYS = new Set<string>(DOCUMENTED_EVIDENCE_KEYS);
 
 /** What a user may rely on in a diagnosis, whatever the input was. */
 function assertValidDiagnosis(diagnosis: Diagnosis): void {
