@@ -143,6 +143,11 @@ export interface DiagnosisRule {
   retryable?: boolean;
   /** The default confidence of a match. Defaults to `"exact"`. */
   confidence?: DiagnosisConfidence;
+  /**
+   * The HTTP statuses this rule can explain, `null` standing for a failure without one (a thrown
+   * TLS, network or credential error): the rule is tried only for those. Defaults to every failure.
+   */
+  statuses?: readonly (number | null)[];
   /** Decides whether this rule explains the failure; a {@link RuleMatch} refines the result. */
   match(signals: FailureSignals): boolean | RuleMatch;
 }
@@ -179,7 +184,7 @@ export function classify(
   signals: FailureSignals,
   rules: readonly DiagnosisRule[] = catalog,
 ): Diagnosis | undefined {
-  for (const rule of rules) {
+  for (const rule of candidates(rules, signals.status ?? null)) {
     let result: boolean | RuleMatch;
     try {
       result = rule.match(signals);
@@ -203,6 +208,43 @@ export function classify(
   return undefined;
 }
 
+const candidatesByRules = new WeakMap<
+  readonly DiagnosisRule[],
+  Map<number | null, readonly DiagnosisRule[]>
+>();
+
+/** The rules that may explain a failure with this status, in their order; worked out once per status. */
+function candidates(rules: readonly DiagnosisRule[], status: number | null): readonly DiagnosisRule[] {
+  let byStatus = candidatesByRules.get(rules);
+  if (!byStatus) {
+    byStatus = new Map();
+    candidatesByRules.set(rules, byStatus);
+  }
+  let list = byStatus.get(status);
+  if (!list) {
+    list = rules.filter((rule) => !Array.isArray(rule.statuses) || rule.statuses.includes(status));
+    byStatus.set(status, list);
+  }
+  return list;
+}
+
+const combined = new WeakMap<readonly DiagnosisRule[], readonly DiagnosisRule[]>();
+
+/**
+ * Rules of a user's own followed by the catalog, made once per array of rules.
+ *
+ * @param rules - the user's rules, if any.
+ */
+export function withCatalog(rules: readonly DiagnosisRule[] | undefined): readonly DiagnosisRule[] {
+  if (!rules?.length) return catalog;
+  let all = combined.get(rules);
+  if (!all) {
+    all = [...rules, ...catalog];
+    combined.set(rules, all);
+  }
+  return all;
+}
+
 /** Options of {@link diagnose}. */
 export interface DiagnoseOptions {
   /** Rules of your own, tried before the built-in {@link catalog}. Defaults to none. */
@@ -219,8 +261,7 @@ export interface DiagnoseOptions {
  */
 export function diagnose(error: unknown, options: DiagnoseOptions = {}): Diagnosis | undefined {
   try {
-    const rules = options.rules?.length ? [...options.rules, ...catalog] : catalog;
-    return attachedDiagnosis(error) ?? classify(signalsFromThrown(error), rules);
+    return attachedDiagnosis(error) ?? classify(signalsFromThrown(error), withCatalog(options.rules));
   } catch {
     return undefined;
   }

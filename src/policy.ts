@@ -4,9 +4,8 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { catalog } from "./catalog/index.js";
 import { INSECURE_REQUEST_REFUSED } from "./catalog/tls.js";
-import { classify, type Diagnosis, type DiagnosisRule } from "./diagnosis.js";
+import { classify, withCatalog, type Diagnosis, type DiagnosisRule } from "./diagnosis.js";
 import { enrichError } from "./enrich.js";
 import { logDiagnosis, logger } from "./log.js";
 import { createPreflightGate } from "./preflight/gate.js";
@@ -20,7 +19,7 @@ export const diagnosisPolicyName = "diagnosisPolicy";
 /** Options of {@link diagnosisPolicy}. */
 export interface DiagnosisPolicyOptions {
   /**
-   * Rules of your own, tried before the built-in {@link catalog}: the first that matches explains
+   * Rules of your own, tried before the built-in `catalog`: the first that matches explains
    * the failure. Defaults to none.
    */
   rules?: readonly DiagnosisRule[];
@@ -54,7 +53,7 @@ export interface DiagnosisPolicyOptions {
  * @param options - rules of your own, a callback, and the plain-HTTP guard.
  */
 export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelinePolicy {
-  const rules = options.rules?.length ? [...options.rules, ...catalog] : catalog;
+  const rules = withCatalog(options.rules);
   const gate = options.preflight
     ? createPreflightGate(options.preflight === true ? {} : options.preflight)
     : undefined;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { catalog } from "../src/index.js";
-import { classify, type FailureSignals } from "../src/diagnosis.js";
+import { classify, type DiagnosisRule, type FailureSignals } from "../src/diagnosis.js";
 import { DOCUMENTED_CATEGORIES } from "./support/vocabulary.js";
 
 /** Every cause id issue 2 names: a contract with users who match on them. */
@@ -123,5 +123,46 @@ describe("catalog", () => {
       assert.equal(rule?.confidence, "inferred", cause);
       assert.ok((rule?.remediation.length ?? 0) >= 2, cause);
     }
+  });
+
+  describe("statuses: a rule is tried only for the failures it names", () => {
+    const rule = (cause: string, statuses?: readonly (number | null)[]): DiagnosisRule => ({
+      cause,
+      category: "request",
+      signal: "test",
+      summary: "A test rule.",
+      remediation: ["Nothing to do."],
+      docs: ["https://example.com/"],
+      statuses,
+      match: () => true,
+    });
+    const failure = (status?: number): FailureSignals => ({
+      status,
+      message: "",
+      body: "",
+      fromAzure: true,
+      bearerChallenge: false,
+    });
+    const rules = [rule("teapotOnly", [418]), rule("thrownOnly", [null]), rule("anyFailure")];
+
+    it("skips a rule whose statuses do not hold the failure's status", () => {
+      assert.equal(classify(failure(418), rules)?.cause, "teapotOnly");
+      assert.equal(classify(failure(500), rules)?.cause, "anyFailure");
+    });
+
+    it("keeps null for failures without a status", () => {
+      assert.equal(classify(failure(), rules)?.cause, "thrownOnly");
+    });
+
+    it("keeps the order of the rules among those that may fit", () => {
+      const reordered = [rule("anyFailure"), rule("teapotOnly", [418])];
+      assert.equal(classify(failure(418), reordered)?.cause, "anyFailure");
+    });
+
+    it("gives every built-in rule with statuses a status it can explain", () => {
+      for (const entry of catalog.filter((r) => r.statuses !== undefined)) {
+        assert.ok((entry.statuses?.length ?? 0) > 0, entry.cause);
+      }
+    });
   });
 });

@@ -14,6 +14,7 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "dnsNotFound",
     category: "network",
+    statuses: [null],
     signal: "ENOTFOUND",
     summary:
       "The endpoint's host name does not resolve: the service name is mistyped, the service was deleted, or private DNS is missing.",
@@ -28,6 +29,7 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "dnsTemporaryFailure",
     category: "network",
+    statuses: [null],
     signal: "EAI_AGAIN",
     summary: "The DNS resolver could not be reached or did not answer in time.",
     remediation: [
@@ -41,6 +43,7 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "connectionRefused",
     category: "network",
+    statuses: [null],
     signal: "ECONNREFUSED",
     summary: "Nothing accepted the connection at the endpoint's address and port.",
     remediation: [
@@ -54,6 +57,7 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "connectionReset",
     category: "network",
+    statuses: [null],
     signal:
       "ECONNRESET, `socket hang up`, `disconnected before secure TLS connection`, a body cut off (`reading response as text: aborted`)",
     summary:
@@ -75,6 +79,7 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "connectTimeout",
     category: "network",
+    statuses: [null],
     signal: "ETIMEDOUT",
     summary: "The connection to the endpoint timed out: packets to it are dropped on the way.",
     remediation: [
@@ -88,6 +93,7 @@ export const networkRules: readonly DiagnosisRule[] = [
   {
     cause: "proxyAuthenticationRequired",
     category: "network",
+    statuses: [407],
     signal: "HTTP 407",
     summary: "A proxy between this machine and the service wants credentials before it forwards the request.",
     remediation: [

@@ -18,6 +18,7 @@ export const preflightRules: readonly DiagnosisRule[] = [
   {
     cause: "certificateChecksDisabled",
     category: "tls",
+    statuses: [null],
     signal: "NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment (preflight)",
     summary:
       "NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate verification off for every connection this process makes, so its keys and tokens go to whoever answers, an attacker included.",
@@ -32,6 +33,7 @@ export const preflightRules: readonly DiagnosisRule[] = [
   {
     cause: "extraCaCertsMissing",
     category: "configuration",
+    statuses: [null],
     signal: "NODE_EXTRA_CA_CERTS names a file that does not exist (preflight)",
     summary:
       "NODE_EXTRA_CA_CERTS names a file that does not exist, so Node.js ignored it and trusts none of the roots it was meant to add.",
@@ -45,6 +47,7 @@ export const preflightRules: readonly DiagnosisRule[] = [
   {
     cause: "certificateExpiringSoon",
     category: "tls",
+    statuses: [null],
     signal: "the presented certificate expires within 14 days (preflight)",
     summary:
       "The certificate presented for the endpoint expires within 14 days; Azure renews its own certificates well before that, so a proxy or gateway of your own most likely presents it.",
@@ -58,6 +61,7 @@ export const preflightRules: readonly DiagnosisRule[] = [
   {
     cause: "unexpectedEndpoint",
     category: "configuration",
+    statuses: [null],
     signal: "endpoint with a path, a query, or a portal host (preflight)",
     summary:
       "The endpoint is not the bare URL of an Azure AI Search service: the client wants https://<service>.search.windows.net (search.azure.us or search.azure.cn in sovereign clouds) with no path.",
@@ -71,6 +75,7 @@ export const preflightRules: readonly DiagnosisRule[] = [
   {
     cause: "proxyTunnelRefused",
     category: "network",
+    statuses: [null],
     signal: "the proxy answered CONNECT with a status other than 200 or 407 (preflight)",
     summary:
       "The proxy refused to open a tunnel to the endpoint: its policy blocks the host or port, or it cannot reach it.",

@@ -32,6 +32,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "missingRoleAssignment",
     category: "authorization",
+    statuses: [403],
     signal: "403 `Authorization failed.` or `CheckAccess API call with non successful response`",
     summary:
       "The Microsoft Entra identity was authenticated but holds no data-plane role on the search service for this operation.",
@@ -83,6 +84,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "indexNotFound",
     category: "request",
+    statuses: [404],
     signal: "404 `The index '...' for service '...' was not found.`",
     summary:
       "The index does not exist on this service: the name is wrong (names are case-sensitive), it was deleted, or the endpoint is another service.",
@@ -96,6 +98,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "quotaExceeded",
     category: "quota",
+    statuses: [429, 403],
     signal: "429 `quota has been exceeded`",
     summary: "The service has reached a limit of its pricing tier: indexes, storage or vector index size.",
     remediation: [
@@ -108,6 +111,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "invalidApiVersion",
     category: "request",
+    statuses: [400],
     signal: "400 `Invalid or missing api-version query string parameter.`",
     summary: "The service does not accept the api-version the client sent.",
     remediation: [
@@ -127,6 +131,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "publicAccessDisabled",
     category: "network",
+    statuses: [403],
     signal: "403 naming public network access",
     summary:
       "The service refuses requests over the public internet: public network access is disabled and only private endpoints are allowed.",
@@ -144,6 +149,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "rbacNotEnabled",
     category: "authentication",
+    statuses: [401],
     signal: "401 to a request with a token credential",
     summary:
       "The service refused the Microsoft Entra token: it accepts API keys only (role-based access is off), or the token is for another audience or expired.",
@@ -160,6 +166,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "queryKeyForAdminOperation",
     category: "authorization",
+    statuses: [403],
     signal: "403, empty body, api-key, an operation other than a document read",
     summary:
       "The service refused the api-key for an operation that needs an admin key: a query key can only search, suggest, autocomplete, look up and count documents.",
@@ -177,6 +184,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "invalidApiKey",
     category: "authentication",
+    statuses: [401, 403],
     signal: "403 (or 401), empty body, api-key",
     summary:
       "The service refused the api-key: it is not a current key of this service, or the network is refused.",
@@ -194,6 +202,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "ipFirewallBlocked",
     category: "network",
+    statuses: [403],
     signal: "403, empty body, any credential",
     summary:
       "The service refused the request without a reason, as its IP firewall does for addresses not on its list (or with public access disabled).",
@@ -217,6 +226,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "requestTooLarge",
     category: "request",
+    statuses: [413],
     signal: "HTTP 413",
     summary: "The request is too large: a batch over 16 MB or over 1,000 actions.",
     remediation: [
@@ -228,6 +238,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "preconditionFailed",
     category: "request",
+    statuses: [412],
     signal: "HTTP 412",
     summary: "The resource changed since it was read: its ETag no longer matches (onlyIfUnchanged).",
     remediation: [
@@ -239,6 +250,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "writeConflict",
     category: "request",
+    statuses: [409],
     signal: "HTTP 409",
     summary: "Another change to the same resource was in progress.",
     remediation: ["Retry after a short wait; if it persists, serialise the writes to that resource."],
@@ -249,6 +261,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "throttled",
     category: "throttling",
+    statuses: [503, 429],
     signal: "HTTP 503, or 429 without a quota text",
     summary:
       "The service is throttling requests: it has more work than its replicas and partitions can serve.",
@@ -263,6 +276,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "serviceError",
     category: "service",
+    statuses: [500, 502, 504],
     signal: "HTTP 500, 502, 504",
     summary: "The service, or a gateway in front of it, failed while handling the request.",
     remediation: [
@@ -276,6 +290,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "resourceNotFound",
     category: "request",
+    statuses: [404],
     signal: "HTTP 404",
     summary:
       "The service has no resource at that name: an index, indexer, data source, skillset, synonym map, alias or document.",
@@ -286,6 +301,7 @@ export const searchStatusRules: readonly DiagnosisRule[] = [
   {
     cause: "invalidRequest",
     category: "request",
+    statuses: [400, 405, 415],
     signal: "HTTP 400, 405, 415",
     summary: "The service rejected the request as malformed; its message says which part.",
     remediation: [
@@ -302,6 +318,7 @@ export const searchSdkRules: readonly DiagnosisRule[] = [
   {
     cause: "emptyErrorResponse",
     category: "sdk",
+    statuses: [null],
     signal: "TypeError `Cannot read properties of undefined (reading 'error')`",
     summary:
       "@azure/search-documents 13 turned an error response with an empty body (a 401, 403, 404, 407, 429 or 503) into a TypeError, hiding the status.",

@@ -63,6 +63,7 @@ export const tlsRules: readonly DiagnosisRule[] = [
   {
     cause: "tlsVersionUnsupported",
     category: "tls",
+    statuses: [null],
     signal: "EPROTO `alert protocol version` / `unsupported protocol`",
     summary:
       "The TLS handshake failed on the protocol version: one side offers only TLS 1.0 or 1.1, and Azure AI Search and Node.js both require TLS 1.2 or newer.",
@@ -80,6 +81,7 @@ export const tlsRules: readonly DiagnosisRule[] = [
   {
     cause: "endpointNotTls",
     category: "tls",
+    statuses: [null],
     signal: "EPROTO `wrong version number`",
     summary:
       "The client spoke TLS but the other end answered in plain text: the URL points at a plain-HTTP port, or HTTPS_PROXY is an https:// URL for a proxy that speaks plain HTTP.",
@@ -96,6 +98,7 @@ export const tlsRules: readonly DiagnosisRule[] = [
   {
     cause: "tlsUntrustedCertificate",
     category: "tls",
+    statuses: [null],
     signal:
       "SELF_SIGNED_CERT_IN_CHAIN, DEPTH_ZERO_SELF_SIGNED_CERT, UNABLE_TO_VERIFY_LEAF_SIGNATURE, UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
     summary:
@@ -112,6 +115,7 @@ export const tlsRules: readonly DiagnosisRule[] = [
   {
     cause: "tlsCertificateExpired",
     category: "tls",
+    statuses: [null],
     signal: "CERT_HAS_EXPIRED",
     summary:
       "The certificate presented for the endpoint has expired, or this machine's clock is ahead of the real time.",
@@ -126,6 +130,7 @@ export const tlsRules: readonly DiagnosisRule[] = [
   {
     cause: "tlsCertificateNotYetValid",
     category: "tls",
+    statuses: [null],
     signal: "CERT_NOT_YET_VALID",
     summary:
       "The certificate presented for the endpoint is not valid yet: this machine's clock is most likely behind.",
@@ -139,6 +144,7 @@ export const tlsRules: readonly DiagnosisRule[] = [
   {
     cause: "tlsHostnameMismatch",
     category: "tls",
+    statuses: [null],
     signal: "ERR_TLS_CERT_ALTNAME_INVALID",
     summary:
       "The certificate does not name the host the client connected to: the endpoint is an IP address or alias, or something else answered for that name.",
@@ -160,6 +166,7 @@ export const httpRules: readonly DiagnosisRule[] = [
   {
     cause: "httpNotHttps",
     category: "configuration",
+    statuses: [null, 502],
     signal: "`allowInsecureConnection is false`, `non-TLS protected (non-https) URLs`, 502 on http://",
     summary:
       "The endpoint is an http:// URL: Azure AI Search accepts only HTTPS, and sending a key or token over plain HTTP exposes it to anyone on the path.",
