@@ -152,26 +152,20 @@ export interface DiagnosisRule {
   match(signals: FailureSignals): boolean | RuleMatch;
 }
 
-/** Picks the facts that may leave the process. */
+/** Picks the facts that may leave the process: these nine fields, and nothing else of the signals. */
 export function evidenceOf(signals: FailureSignals): DiagnosisEvidence {
   const evidence: DiagnosisEvidence = {};
-  for (const key of EVIDENCE_KEYS) {
-    if (signals[key] !== undefined) (evidence as Record<string, unknown>)[key] = signals[key];
-  }
+  if (signals.status !== undefined) evidence.status = signals.status;
+  if (signals.serviceCode !== undefined) evidence.serviceCode = signals.serviceCode;
+  if (signals.nodeCode !== undefined) evidence.nodeCode = signals.nodeCode;
+  if (signals.errorName !== undefined) evidence.errorName = signals.errorName;
+  if (signals.requestId !== undefined) evidence.requestId = signals.requestId;
+  if (signals.method !== undefined) evidence.method = signals.method;
+  if (signals.host !== undefined) evidence.host = signals.host;
+  if (signals.operation !== undefined) evidence.operation = signals.operation;
+  if (signals.credential !== undefined) evidence.credential = signals.credential;
   return evidence;
 }
-
-const EVIDENCE_KEYS = [
-  "status",
-  "serviceCode",
-  "nodeCode",
-  "errorName",
-  "requestId",
-  "method",
-  "host",
-  "operation",
-  "credential",
-] as const satisfies readonly (keyof DiagnosisEvidence)[];
 
 /**
  * Finds the first rule that matches the signals and builds its diagnosis. A rule that throws is

@@ -20,6 +20,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "apiKeyInQueryString",
     category: "authentication",
+    statuses: [403],
     signal: "403 `The given API key is not permitted in the URI query string.`",
     summary: "An admin key was sent in the URL's query string, where the service refuses it.",
     remediation: [
@@ -59,6 +60,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "semanticNotEnabled",
     category: "configuration",
+    statuses: [400],
     signal: "400 `FeatureNotSupportedInService` semantic / `SemanticQueriesNotAvailable`",
     summary: "The query asks for the semantic ranker, which is not enabled on this service.",
     remediation: [
@@ -73,6 +75,7 @@ export const searchTextRules: readonly DiagnosisRule[] = [
   {
     cause: "semanticConfigurationNotFound",
     category: "request",
+    statuses: [400],
     signal: "400 `Unknown semantic configuration`",
     summary: "The query names a semantic configuration the index does not define.",
     remediation: [
