@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import type http from "node:http";
 import { isRestError } from "@azure/core-rest-pipeline";
-import nock from "nock";
 import { diagnose } from "../../src/index.js";
 import { createAuthority } from "../support/certs.js";
 import { searchClient } from "../support/clients.js";
@@ -102,15 +101,11 @@ describe("faults: 1,000 concurrent requests with a seeded mix of outcomes throug
   const COUNT = 1000;
   let server: TestServer;
   let untrust: () => void;
-  let nockWasActive = false;
   const random = seeded(SEED);
   const plan = Array.from({ length: COUNT }, () => OUTCOMES[Math.floor(random() * OUTCOMES.length)]!);
   const delays = Array.from({ length: COUNT }, () => Math.floor(random() * 30));
 
   before(async () => {
-    // Other specs load nock, whose interceptor emulates sockets; this needs Node's real transport.
-    nockWasActive = nock.isActive();
-    if (nockWasActive) nock.restore();
     const ca = createAuthority("Concurrency Test Root");
     untrust = trustInProcess(ca.cert);
     server = await startTlsServer({
@@ -119,7 +114,6 @@ describe("faults: 1,000 concurrent requests with a seeded mix of outcomes throug
     });
   });
   after(async () => {
-    if (nockWasActive) nock.activate();
     untrust();
     await server.close();
   });

@@ -5,7 +5,6 @@ import {
   createPipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import nock from "nock";
 import { createAuthority } from "../support/certs.js";
 import { searchClient } from "../support/clients.js";
 import { startTlsServer, trustInProcess, type TestServer } from "../support/servers.js";
@@ -16,13 +15,10 @@ describe("faults: streamed responses are not read by the policy", function () {
   this.timeout(60_000);
   let server: TestServer;
   let untrust: () => void;
-  let nockWasActive = false;
   /** Ends the body of the response that is being held, so a test decides when the body arrives. */
   const held: (() => void)[] = [];
 
   before(async () => {
-    nockWasActive = nock.isActive();
-    if (nockWasActive) nock.restore();
     const ca = createAuthority("Streaming Test Root");
     untrust = trustInProcess(ca.cert);
     server = await startTlsServer({
@@ -41,7 +37,6 @@ describe("faults: streamed responses are not read by the policy", function () {
     });
   });
   after(async () => {
-    if (nockWasActive) nock.activate();
     for (const release of held.splice(0)) release();
     untrust();
     await server.close();

@@ -9,7 +9,6 @@ import {
   type PipelinePolicy,
 } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
-import nock from "nock";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
 import { MARKER } from "../../src/enrich.js";
 import { createAuthority, type Authority } from "../support/certs.js";
@@ -71,17 +70,11 @@ describe("faults: misbehaving servers through the real SearchClient with the pol
   let untrust: () => void;
   const servers: { close(): Promise<void> }[] = [];
 
-  // Other specs load nock, whose interceptor emulates sockets; faults need Node's real transport.
-  let nockWasActive = false;
-
   before(() => {
-    nockWasActive = nock.isActive();
-    if (nockWasActive) nock.restore();
     ca = createAuthority("Faults Test Root");
     untrust = trustInProcess(ca.cert);
   });
   after(async () => {
-    if (nockWasActive) nock.activate();
     untrust();
     await Promise.all(servers.map((s) => s.close()));
   });
