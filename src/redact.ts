@@ -39,7 +39,7 @@ const SECRET_PATTERNS: readonly { hint: RegExp; pattern: RegExp }[] = [
 ];
 
 /** Something every pattern needs: a `=`, an `@`, or one of the words a credential comes with. */
-const ANY_SECRET_HINT = /[=@]|bearer|basic|key|authori|secret|password|eyJ/i;
+const ANY_SECRET_HINT = /[=@]|bearer|basic|api[-_]?key|authorization|subscription-key|secret|password|eyJ/i;
 
 /** Query parameter names that carry secrets, checked before the query string is parsed. */
 const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token|client_secret|secret)=/i;

@@ -23,23 +23,10 @@ export function signalsFromResponse(
   response: PipelineResponse,
   secrets: readonly string[] = secretsOf(request),
 ): FailureSignals {
-  const text = typeof response.bodyAsText === "string" ? response.bodyAsText : "";
-  const body = redact(bounded(text, BODY_LIMIT), secrets);
-  const serviceError = parseServiceError(text);
-  const requestId = requestIdOf(response);
-  return {
-    ...requestFacts(request),
-    status: response.status,
-    serviceCode: serviceError.code ? redact(bounded(serviceError.code, 128), secrets) : undefined,
-    serviceMessage:
-      serviceError.message !== undefined ? redact(bounded(serviceError.message), secrets) : undefined,
-    requestId,
-    contentType: response.headers.get("content-type")?.toLowerCase(),
-    fromAzure: requestId !== undefined,
-    bearerChallenge: /^\s*bearer\b/i.test(response.headers.get("www-authenticate") ?? ""),
-    message: "",
-    body,
-  };
+  const signals = blankSignals();
+  addRequestFacts(signals, request);
+  addResponseFacts(signals, response, secrets);
+  return signals;
 }
 
 /**
@@ -50,73 +37,118 @@ export function signalsFromResponse(
  * @param request - the request that was being sent, when the caller knows it.
  */
 export function signalsFromThrown(error: unknown, request?: PipelineRequest): FailureSignals {
-  const req = request ?? (read(error, "request") as PipelineRequest | undefined);
-  const secrets = req && isRequestLike(req) ? secretsOf(req) : [];
-  const response = read(error, "response") as PipelineResponse | undefined;
+  let signals = blankSignals();
+  const req = request ?? read(error, "request");
+  const response = read(error, "response");
   const hasResponse = isResponseLike(response);
-  const base = exchangeFacts(req, hasResponse ? response : undefined, secrets);
-
-  const rawMessage = messageOf(error);
-  base.message = redact(bounded(rawMessage), secrets);
-  base.errorName = stringOr(read(error, "name"), 128);
-  const code = read(error, "code");
-  if (typeof code === "string" && code !== "" && !hasResponse && base.status === undefined) {
-    base.nodeCode = bounded(code, 128);
-  }
-  const statusCode = read(error, "statusCode");
-  if (base.status === undefined && typeof statusCode === "number" && Number.isInteger(statusCode)) {
-    base.status = statusCode;
-  }
-  if (base.status === undefined) {
-    const fromMessage = UNEXPECTED_STATUS.exec(base.message);
-    if (fromMessage) base.status = Number(fromMessage[1]);
-  }
-  if (base.status !== undefined && base.serviceMessage === undefined) {
-    // A RestError built by the SDK without the policy carries the parsed body in `details`.
-    const details = read(error, "details");
-    const detailsError = read(details, "error");
-    const detailsMessage = read(detailsError, "message");
-    const detailsCode = read(detailsError, "code");
-    if (typeof detailsMessage === "string") base.serviceMessage = redact(bounded(detailsMessage), secrets);
-    if (typeof detailsCode === "string" && detailsCode !== "") base.serviceCode = bounded(detailsCode, 128);
-    if (base.serviceCode === undefined && typeof code === "string" && code !== "") {
-      base.serviceCode = bounded(code, 128);
+  let secrets: readonly string[] = NO_SECRETS;
+  if (isRequestLike(req)) {
+    secrets = secretsOf(req);
+    try {
+      addRequestFacts(signals, req);
+      if (hasResponse) addResponseFacts(signals, response, secrets);
+    } catch {
+      // Headers whose methods throw: the exchange tells nothing, the error itself still may.
+      signals = blankSignals();
     }
   }
-  if (base.nodeCode === undefined) {
+
+  signals.message = redact(bounded(messageOf(error)), secrets);
+  signals.errorName = stringOr(read(error, "name"), 128);
+  const code = read(error, "code");
+  if (typeof code === "string" && code !== "" && !hasResponse && signals.status === undefined) {
+    signals.nodeCode = bounded(code, 128);
+  }
+  if (signals.status === undefined) {
+    const statusCode = read(error, "statusCode");
+    if (typeof statusCode === "number" && Number.isInteger(statusCode)) signals.status = statusCode;
+  }
+  if (signals.status === undefined) {
+    const fromMessage = UNEXPECTED_STATUS.exec(signals.message);
+    if (fromMessage) signals.status = Number(fromMessage[1]);
+  }
+  if (signals.status !== undefined && signals.serviceMessage === undefined) {
+    // A RestError built by the SDK without the policy carries the parsed body in `details`.
+    const detailsError = read(read(error, "details"), "error");
+    const detailsMessage = read(detailsError, "message");
+    const detailsCode = read(detailsError, "code");
+    if (typeof detailsMessage === "string") signals.serviceMessage = redact(bounded(detailsMessage), secrets);
+    if (typeof detailsCode === "string" && detailsCode !== "")
+      signals.serviceCode = bounded(detailsCode, 128);
+    if (signals.serviceCode === undefined && typeof code === "string" && code !== "") {
+      signals.serviceCode = bounded(code, 128);
+    }
+  }
+  if (signals.nodeCode === undefined) {
     // @azure/identity and undici keep the system error as `cause`.
     const causeCode = read(read(error, "cause"), "code");
-    if (typeof causeCode === "string" && causeCode !== "") base.nodeCode = bounded(causeCode, 128);
+    if (typeof causeCode === "string" && causeCode !== "") signals.nodeCode = bounded(causeCode, 128);
   }
-  return base;
+  return signals;
 }
 
-/** The facts of the request and response, if any; headers whose methods throw leave none. */
-function exchangeFacts(
-  request: unknown,
-  response: PipelineResponse | undefined,
-  secrets: readonly string[],
-): FailureSignals {
-  const none: FailureSignals = { fromAzure: false, bearerChallenge: false, message: "", body: "" };
-  if (!isRequestLike(request)) return none;
-  try {
-    return response ? signalsFromResponse(request, response, secrets) : { ...requestFacts(request), ...none };
-  } catch {
-    return none;
-  }
+const NO_SECRETS: readonly string[] = [];
+
+/**
+ * Signals with every field present, in one order: the rules then meet a single object shape, and
+ * their reads stay fast (this runs for every failure).
+ */
+function blankSignals(): FailureSignals {
+  return {
+    status: undefined,
+    serviceCode: undefined,
+    nodeCode: undefined,
+    errorName: undefined,
+    requestId: undefined,
+    method: undefined,
+    host: undefined,
+    operation: undefined,
+    credential: undefined,
+    message: "",
+    body: "",
+    serviceMessage: undefined,
+    scheme: undefined,
+    contentType: undefined,
+    fromAzure: false,
+    bearerChallenge: false,
+  };
 }
 
 /** The request facts shared by every kind of failure. */
-function requestFacts(request: PipelineRequest): Partial<FailureSignals> {
+function addRequestFacts(signals: FailureSignals, request: PipelineRequest): void {
+  signals.method = request.method;
+  signals.credential = credentialOf(request);
   const url = HTTP_URL.exec(request.url);
-  return {
-    method: request.method,
-    host: url?.[2]?.toLowerCase(),
-    scheme: url ? (url[1]?.toLowerCase() as "http" | "https") : undefined,
-    operation: url ? operationOf(url[3] || "/") : undefined,
-    credential: credentialOf(request),
-  };
+  if (url) {
+    signals.scheme = url[1]!.toLowerCase() as "http" | "https";
+    signals.host = url[2]!.toLowerCase();
+    signals.operation = operationOf(url[3] || "/");
+  }
 }
+
+/** The facts of an error response: status, the service's error envelope, a body excerpt, headers. */
+function addResponseFacts(
+  signals: FailureSignals,
+  response: PipelineResponse,
+  secrets: readonly string[],
+): void {
+  const text = typeof response.bodyAsText === "string" ? response.bodyAsText : "";
+  const serviceError = parseServiceError(text);
+  const headers = response.headers;
+  const requestId = headers.get("request-id") ?? headers.get("x-ms-request-id");
+  signals.status = response.status;
+  signals.body = redact(bounded(text, BODY_LIMIT), secrets);
+  if (serviceError.code) signals.serviceCode = redact(bounded(serviceError.code, 128), secrets);
+  if (serviceError.message !== undefined) {
+    signals.serviceMessage = redact(bounded(serviceError.message), secrets);
+  }
+  signals.requestId = requestId ? bounded(requestId, 128) : undefined;
+  signals.fromAzure = signals.requestId !== undefined;
+  signals.contentType = headers.get("content-type")?.toLowerCase();
+  signals.bearerChallenge = BEARER.test(headers.get("www-authenticate") ?? "");
+}
+
+const BEARER = /^\s*bearer\b/i;
 
 /**
  * The scheme, host and path of an http(s) URL as the SDK writes it, without building a URL object:
@@ -164,11 +196,6 @@ export function operationOf(pathname: string): OperationKind {
   }
   if (collection === "knowledgebases" && /retrieve/i.test(path)) return "documentRead";
   return MANAGEMENT_COLLECTIONS[collection] ?? "other";
-}
-
-function requestIdOf(response: PipelineResponse): string | undefined {
-  const id = response.headers.get("request-id") ?? response.headers.get("x-ms-request-id");
-  return id ? bounded(id, 128) : undefined;
 }
 
 /** The `{ error: { code, message } }` envelope, parsed only when the body is small enough to be one. */
