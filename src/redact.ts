@@ -38,8 +38,11 @@ const SECRET_PATTERNS: readonly { hint: RegExp; pattern: RegExp }[] = [
   { hint: /eyJ/, pattern: /()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
 ];
 
-/** Something every pattern needs: a `=`, an `@`, or one of the words a credential comes with. */
-const ANY_SECRET_HINT = /[=@]|bearer|basic|api[-_]?key|authorization|subscription-key|secret|password|eyJ/i;
+/**
+ * The words some pattern needs; the others need a `=` or an `@`, found faster by a plain search
+ * than inside one case-insensitive alternation.
+ */
+const SECRET_WORD_HINT = /bearer|basic|api[-_]?key|authorization|subscription-key|secret|password|eyJ/i;
 
 /** Query parameter names that carry secrets, checked before the query string is parsed. */
 const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token|client_secret|secret)=/i;
@@ -83,19 +86,32 @@ export function secretsOf(request: PipelineRequest): string[] {
 }
 
 /**
+ * Whether redact() could change a text: it holds one of the secrets, or something every secret
+ * pattern needs (a `=`, an `@`, or one of the words a credential comes with). A text for which this
+ * is false holds no secret, and neither does any part of it.
+ *
+ * @param text - the text to look at.
+ * @param secrets - exact values to look for.
+ */
+export function mayHoldSecret(text: string, secrets: readonly string[] = []): boolean {
+  for (const secret of secrets) if (text.includes(secret)) return true;
+  return text.includes("=") || text.includes("@") || SECRET_WORD_HINT.test(text);
+}
+
+/**
  * Removes secrets from a text: every known secret value, then anything shaped like one.
  *
  * @param text - the text to clean.
  * @param secrets - exact values to remove, such as the request's api-key.
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
+  // Most error texts hold nothing shaped like a secret: one scan rules them out, then each
+  // pattern runs only where its own hint is present.
+  if (!mayHoldSecret(text, secrets)) return text;
   let result = text;
   for (const secret of secrets) {
     if (result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
-  // Most error texts hold nothing shaped like a secret: one scan rules them out, then each
-  // pattern runs only where its own hint is present.
-  if (!ANY_SECRET_HINT.test(result)) return result;
   for (const { hint, pattern } of SECRET_PATTERNS) {
     if (hint.test(result))
       result = result.replace(pattern, (_match, prefix: string) => `${prefix}${REDACTED}`);

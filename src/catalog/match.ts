@@ -7,9 +7,11 @@ let lastText = "";
 /** The failure's texts (message, service message, body) lower-cased once per failure. */
 function textOf(signals: FailureSignals): string {
   if (signals !== lastSignals) {
-    // The SDK's message is usually the service's message: scan it once.
-    const service = signals.serviceMessage === signals.message ? "" : (signals.serviceMessage ?? "");
-    lastText = `${signals.message}\n${service}\n${signals.body}`.toLowerCase();
+    // The SDK's message is usually the service's message, and a JSON body holds it too: scan it once.
+    const { message, body } = signals;
+    const service = signals.serviceMessage ?? "";
+    const repeated = service === message || body.includes(service);
+    lastText = (repeated ? `${message}\n${body}` : `${message}\n${service}\n${body}`).toLowerCase();
     lastSignals = signals;
   }
   return lastText;

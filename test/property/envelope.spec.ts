@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import fc from "fast-check";
+import { redact } from "../../src/redact.js";
+import { signalsFromResponse, TEXT_LIMIT } from "../../src/signals.js";
+
+const API_KEY = "envelope-admin-key-0123456789";
+
+/** The signals of a 400 whose body is the given text, sent with an api-key. */
+function signalsOf(body: string) {
+  const request = createPipelineRequest({
+    url: "https://envelope.search.windows.net/indexes('hotels')/docs/$count?api-version=2025-09-01",
+    headers: createHttpHeaders({ "api-key": API_KEY }),
+  });
+  const response: PipelineResponse = {
+    status: 400,
+    request,
+    bodyAsText: body,
+    headers: createHttpHeaders({ "content-type": "application/json" }),
+  };
+  return signalsFromResponse(request, response);
+}
+
+/** Texts with what JSON escapes (quotes, backslashes, control characters), secrets and their hints. */
+const text = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 200 }),
+  fc
+    .array(
+      fc.constantFrom(
+        "Could not resolve the key vault uri",
+        '"',
+        "\\",
+        "\n",
+        "\u0000",
+        "'",
+        "=",
+        "@",
+        "api-key",
+        API_KEY,
+        "Bearer eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl",
+        "sig=abcdef0123456789",
+        " ",
+      ),
+      { maxLength: 12 },
+    )
+    .map((parts) => parts.join("")),
+);
+
+describe("reading the service's error envelope (property)", () => {
+  it("gives the code and message JSON.parse reads, redacted, however the body is written", () => {
+    fc.assert(
+      fc.property(text, text, (code, message) => {
+        const compact = signalsOf(JSON.stringify({ error: { code, message } }));
+        const indented = signalsOf(JSON.stringify({ error: { code, message } }, null, 2));
+
+        assert.equal(compact.serviceMessage, redact(message.slice(0, TEXT_LIMIT), [API_KEY]));
+        assert.equal(compact.serviceMessage, indented.serviceMessage);
+        assert.equal(compact.serviceCode, indented.serviceCode);
+        assert.equal(compact.serviceCode, code ? redact(code.slice(0, 128), [API_KEY]) : undefined);
+        for (const signals of [compact, indented]) {
+          for (const field of [signals.body, signals.serviceMessage ?? "", signals.serviceCode ?? ""]) {
+            assert.ok(!field.includes(API_KEY), "the key never reaches a rule");
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
