@@ -140,14 +140,21 @@ function addResponseFacts(
   const excerpt = bounded(text, BODY_LIMIT);
   // What a clean excerpt holds is clean too: the service's code and message are usually in it.
   const clean = !mayHoldSecret(excerpt, secrets);
-  const cleaned = (part: string): string => (clean && excerpt.includes(part) ? part : redact(part, secrets));
   signals.body = clean ? excerpt : redact(excerpt, secrets);
-  if (serviceError.code) signals.serviceCode = cleaned(bounded(serviceError.code, 128));
-  if (serviceError.message !== undefined) signals.serviceMessage = cleaned(bounded(serviceError.message));
+  if (serviceError.code)
+    signals.serviceCode = redactPart(bounded(serviceError.code, 128), excerpt, clean, secrets);
+  if (serviceError.message !== undefined) {
+    signals.serviceMessage = redactPart(bounded(serviceError.message), excerpt, clean, secrets);
+  }
   signals.requestId = requestId ? bounded(requestId, 128) : undefined;
   signals.fromAzure = signals.requestId !== undefined;
   signals.contentType = headers.get("content-type")?.toLowerCase();
   signals.bearerChallenge = BEARER.test(headers.get("www-authenticate") ?? "");
+}
+
+/** A text read from the body, redacted unless it stands in an excerpt with nothing to redact. */
+function redactPart(part: string, excerpt: string, clean: boolean, secrets: readonly string[]): string {
+  return clean && excerpt.includes(part) ? part : redact(part, secrets);
 }
 
 const BEARER = /^\s*bearer\b/i;
