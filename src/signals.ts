@@ -175,21 +175,22 @@ export function credentialOf(request: PipelineRequest): CredentialKind {
   return "none";
 }
 
-/** The first path segment, without a `('key')` suffix. */
-const FIRST_SEGMENT = /^\/?([^/(]*)/;
+const MANAGEMENT_COLLECTIONS: ReadonlyMap<string, OperationKind> = new Map([
+  ["indexes", "indexManagement"],
+  ["indexers", "indexerManagement"],
+  ["datasources", "dataSourceManagement"],
+  ["skillsets", "skillsetManagement"],
+  ["synonymmaps", "synonymMapManagement"],
+  ["aliases", "aliasManagement"],
+  ["knowledgebases", "knowledgeManagement"],
+  ["knowledgesources", "knowledgeManagement"],
+  ["agents", "knowledgeManagement"],
+  ["servicestats", "serviceStatistics"],
+]);
 
-const MANAGEMENT_COLLECTIONS: Record<string, OperationKind> = {
-  indexes: "indexManagement",
-  indexers: "indexerManagement",
-  datasources: "dataSourceManagement",
-  skillsets: "skillsetManagement",
-  synonymmaps: "synonymMapManagement",
-  aliases: "aliasManagement",
-  knowledgebases: "knowledgeManagement",
-  knowledgesources: "knowledgeManagement",
-  agents: "knowledgeManagement",
-  servicestats: "serviceStatistics",
-};
+const DOCS_SEGMENT = /\/docs\b/i;
+const DOCS_WRITE = /\/docs\/(search\.)?index$/i;
+const RETRIEVE = /retrieve/i;
 
 /**
  * What a Search request does, from its path. Document reads are the only operations a
@@ -199,12 +200,22 @@ const MANAGEMENT_COLLECTIONS: Record<string, OperationKind> = {
  */
 export function operationOf(pathname: string): OperationKind {
   const path = pathname.includes("%") ? safeDecode(pathname) : pathname;
-  const collection = FIRST_SEGMENT.exec(path)?.[1]?.toLowerCase() ?? "";
-  if (collection === "indexes" && /\/docs\b/i.test(path)) {
-    return /\/docs\/(search\.)?index$/i.test(path) ? "documentWrite" : "documentRead";
+  const collection = firstSegment(path).toLowerCase();
+  if (collection === "indexes" && DOCS_SEGMENT.test(path)) {
+    return DOCS_WRITE.test(path) ? "documentWrite" : "documentRead";
   }
-  if (collection === "knowledgebases" && /retrieve/i.test(path)) return "documentRead";
-  return MANAGEMENT_COLLECTIONS[collection] ?? "other";
+  if (collection === "knowledgebases" && RETRIEVE.test(path)) return "documentRead";
+  return MANAGEMENT_COLLECTIONS.get(collection) ?? "other";
+}
+
+/** The first segment of a path, without a `('key')` suffix. */
+function firstSegment(path: string): string {
+  const start = path.startsWith("/") ? 1 : 0;
+  for (let i = start; i < path.length; i++) {
+    const char = path[i];
+    if (char === "/" || char === "(") return path.slice(start, i);
+  }
+  return path.slice(start);
 }
 
 /**

@@ -346,3 +346,40 @@ describe("diagnose(): never throws, whatever it is given", () => {
     assert.equal(diagnosis?.cause, "dnsNotFound");
   });
 });
+
+describe("diagnose(): what the request was doing", () => {
+  /** A 500 for a request to this path, as the SDK throws it. */
+  const serviceErrorFor = (path: string, method: "GET" | "POST" | "PUT" = "GET") => {
+    const request = createPipelineRequest({ url: `${ENDPOINT}${path}?api-version=2025-09-01`, method });
+    return new RestError("Unexpected status code: 500", {
+      statusCode: 500,
+      request,
+      response: { status: 500, request, headers: createHttpHeaders() },
+    });
+  };
+
+  const cases: [string, string][] = [
+    ["/indexes('hotels')/docs/$count", "documentRead"],
+    ["/indexes('hotels')/docs/search.post.search", "documentRead"],
+    ["/indexes('hotels')/docs('1')", "documentRead"],
+    ["/indexes('hotels')/docs/search.index", "documentWrite"],
+    ["/INDEXES('hotels')/DOCS/INDEX", "documentWrite"],
+    ["/indexes%28'hotels'%29/docs/search.index", "documentWrite"],
+    ["/indexes('hotels')", "indexManagement"],
+    ["/indexes", "indexManagement"],
+    ["/indexers('nightly')/search.run", "indexerManagement"],
+    ["/datasources", "dataSourceManagement"],
+    ["/servicestats", "serviceStatistics"],
+    ["/knowledgebases('kb')/retrieve", "documentRead"],
+    ["/knowledgebases('kb')", "knowledgeManagement"],
+    ["/", "other"],
+    ["/constructor", "other"],
+    ["/__proto__", "other"],
+    ["/toString", "other"],
+  ];
+  for (const [path, operation] of cases) {
+    it(`${path} -> ${operation}`, () => {
+      assert.equal(diagnose(serviceErrorFor(path))?.evidence.operation, operation);
+    });
+  }
+});
