@@ -2,6 +2,9 @@ import type { DiagnosisRule } from "../diagnosis.js";
 import { DOCS } from "./docs.js";
 import { serviceSays } from "./match.js";
 
+/** The statuses the six configuration texts come with, as documented: 400, or 403. */
+const CONFIGURATION_STATUSES = [400, 403] as const;
+
 const CACHE_NOTE =
   "The service caches keys for up to 60 minutes, so a fix in Key Vault can take that long to show.";
 
@@ -13,6 +16,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
   {
     cause: "keyVaultAccessDenied",
     category: "encryptionKey",
+    statuses: CONFIGURATION_STATUSES,
     signal: "`Access to the required key vault permissions was denied`",
     summary: "The search service's identity cannot use the encryption key in Key Vault.",
     remediation: [
@@ -26,6 +30,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
   {
     cause: "keyVaultUriUnresolved",
     category: "encryptionKey",
+    statuses: CONFIGURATION_STATUSES,
     signal: "`Could not resolve the key vault uri`",
     summary: "The Key Vault URI in the encryption key settings is wrong, or the vault no longer exists.",
     remediation: [
@@ -38,6 +43,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
   {
     cause: "keyVaultKeyNotFound",
     category: "encryptionKey",
+    statuses: CONFIGURATION_STATUSES,
     signal: "`The key cannot be found`",
     summary: "The key named in the encryption key settings, or its version, is not in the vault.",
     remediation: [
@@ -51,6 +57,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
   {
     cause: "managedIdentityNotDefined",
     category: "encryptionKey",
+    statuses: CONFIGURATION_STATUSES,
     signal: "`Service does not have a managed identity defined`",
     summary: "The encryption key settings use the service's managed identity, but the service has none.",
     remediation: [
@@ -63,6 +70,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
   {
     cause: "applicationIdInvalid",
     category: "encryptionKey",
+    statuses: CONFIGURATION_STATUSES,
     signal: "`The provided application id is invalid`",
     summary: "The Microsoft Entra application named in the encryption key settings no longer exists.",
     remediation: [
@@ -75,6 +83,7 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
   {
     cause: "applicationSecretInvalid",
     category: "encryptionKey",
+    statuses: CONFIGURATION_STATUSES,
     signal: "`The provided application secret is invalid`",
     summary: "The application secret in the encryption key settings is wrong, expired or rotated.",
     remediation: [

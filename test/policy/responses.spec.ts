@@ -108,13 +108,15 @@ const cases: Case[] = [
       alternatives: FORBIDDEN_ADMIN,
     }),
   ),
-  ...KEY_VAULT_TEXTS.map(([cause, text]): Case => ({
-    name: `customer-managed key text "${text.slice(0, 40)}..."`,
-    call: "updateIndex",
-    status: 400,
-    body: envelope(text),
-    cause,
-  })),
+  ...KEY_VAULT_TEXTS.flatMap(([cause, text]) =>
+    [400, 403].map((status): Case => ({
+      name: `customer-managed key text "${text.slice(0, 40)}..." (${status})`,
+      call: "updateIndex",
+      status,
+      body: envelope(text),
+      cause,
+    })),
+  ),
   {
     name: "revoked encryption key",
     call: "search",
