@@ -253,9 +253,9 @@ export interface DiagnoseOptions {
  * @param error - anything a `catch` block received.
  * @param options - rules of your own.
  */
-export function diagnose(error: unknown, options: DiagnoseOptions = {}): Diagnosis | undefined {
+export function diagnose(error: unknown, options?: DiagnoseOptions): Diagnosis | undefined {
   try {
-    return attachedDiagnosis(error) ?? classify(signalsFromThrown(error), withCatalog(options.rules));
+    return attachedDiagnosis(error) ?? classify(signalsFromThrown(error), withCatalog(options?.rules));
   } catch {
     return undefined;
   }

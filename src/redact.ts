@@ -49,7 +49,7 @@ const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token
 
 /**
  * The credential values a request carries, to be removed wherever they appear: header values and
- * secret query parameters. Values shorter than 4 characters are left out, they would redact words.
+ * secret query parameters.
  *
  * @param request - the request whose credentials to collect.
  */
@@ -57,32 +57,34 @@ export function secretsOf(request: PipelineRequest): string[] {
   const secrets: string[] = [];
   try {
     for (const name of SECRET_HEADERS) {
-      const value = request.headers.get(name);
-      if (value) {
-        secrets.push(value);
-        // "Bearer <token>", "Basic <credentials>": the credential alone may be echoed too.
-        const space = value.trim().indexOf(" ");
-        if (space > 0)
-          secrets.push(
-            value
-              .trim()
-              .slice(space + 1)
-              .trim(),
-          );
-      }
+      const value = request.headers.get(name)?.trim();
+      if (!value) continue;
+      keep(secrets, value);
+      // "Bearer <token>", "Basic <credentials>": the credential alone may be echoed too.
+      const space = value.indexOf(" ");
+      if (space > 0) keep(secrets, value.slice(space + 1).trim());
     }
-    const query = request.url.indexOf("?");
-    if (query >= 0 && SECRET_QUERY_HINT.test(request.url)) {
-      for (const [name, value] of new URLSearchParams(request.url.slice(query + 1))) {
-        if (/^(api-?key|sig|signature|code|token|access_token|client_secret|secret)$/i.test(name) && value) {
-          secrets.push(value, encodeURIComponent(value));
+    const url = request.url;
+    const query = url.indexOf("?");
+    if (query >= 0 && SECRET_QUERY_HINT.test(url)) {
+      for (const [name, value] of new URLSearchParams(url.slice(query + 1))) {
+        if (SECRET_QUERY_NAME.test(name)) {
+          keep(secrets, value);
+          keep(secrets, encodeURIComponent(value));
         }
       }
     }
   } catch {
     // A request that cannot be read has no secrets we could find; the patterns still apply.
   }
-  return secrets.filter((secret) => secret.length >= 4);
+  return secrets;
+}
+
+const SECRET_QUERY_NAME = /^(api-?key|sig|signature|code|token|access_token|client_secret|secret)$/i;
+
+/** Keeps a secret value; values shorter than 4 characters are left out, they would redact words. */
+function keep(secrets: string[], value: string): void {
+  if (value.length >= 4) secrets.push(value);
 }
 
 /**
