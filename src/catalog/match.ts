@@ -24,9 +24,7 @@ function textOf(signals: FailureSignals): string {
  * @param phrases - lower-case phrases.
  */
 export function mentions(signals: FailureSignals, ...phrases: readonly string[]): boolean {
-  const text = textOf(signals);
-  for (const phrase of phrases) if (text.includes(phrase)) return true;
-  return false;
+  return includesAny(textOf(signals), phrases);
 }
 
 /**
@@ -37,7 +35,12 @@ export function mentions(signals: FailureSignals, ...phrases: readonly string[])
  * @param phrases - lower-case phrases.
  */
 export function serviceSays(signals: FailureSignals, ...phrases: readonly string[]): boolean {
-  return signals.status !== undefined && mentions(signals, ...phrases);
+  return signals.status !== undefined && includesAny(textOf(signals), phrases);
+}
+
+function includesAny(text: string, phrases: readonly string[]): boolean {
+  for (const phrase of phrases) if (text.includes(phrase)) return true;
+  return false;
 }
 
 /** Whether the response explained nothing: no service message and an empty body. */
