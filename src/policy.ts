@@ -10,7 +10,7 @@ import { enrichError } from "./enrich.js";
 import { logDiagnosis, logger } from "./log.js";
 import { createPreflightGate } from "./preflight/gate.js";
 import type { PreflightOptions, PreflightReport } from "./preflight/types.js";
-import { redact, secretsOf } from "./redact.js";
+import { credentialsOf, redact, secretsOf } from "./redact.js";
 import { signalsFromResponse, signalsFromThrown } from "./signals.js";
 
 /** The name of the policy made by {@link diagnosisPolicy}. */
@@ -58,9 +58,14 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
     ? createPreflightGate(options.preflight === true ? {} : options.preflight)
     : undefined;
 
-  function report(error: unknown, request: PipelineRequest, diagnosis: Diagnosis | undefined): unknown {
+  function report(
+    error: unknown,
+    request: PipelineRequest,
+    diagnosis: Diagnosis | undefined,
+    secrets: readonly string[] = secretsOf(request),
+  ): unknown {
     if (!diagnosis || typeof error !== "object" || error === null) return error;
-    if (enrichError(error, diagnosis, secretsOf(request))) {
+    if (enrichError(error, diagnosis, secrets)) {
       logDiagnosis(diagnosis);
       try {
         options.onDiagnosis?.(diagnosis, error);
@@ -98,15 +103,16 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
       }
 
       if (isAccepted(request, response)) return response;
-      const signals = signalsFromResponse(request, response);
+      const credentials = credentialsOf(request);
+      const signals = signalsFromResponse(request, response, credentials);
       const error = new RestError(signals.serviceMessage ?? `Unexpected status code: ${response.status}`, {
         code: signals.serviceCode,
         statusCode: response.status,
         request,
         response,
       });
-      error.details = parseBody(response.bodyAsText, secretsOf(request));
-      throw report(error, request, classify(signals, rules));
+      error.details = parseBody(response.bodyAsText, credentials.secrets);
+      throw report(error, request, classify(signals, rules), credentials.secrets);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
+import type { CredentialKind } from "./diagnosis.js";
 
 /** What stands in for a secret. */
 export const REDACTED = "REDACTED";
@@ -47,6 +48,14 @@ const SECRET_WORD_HINT = /bearer|basic|api[-_]?key|authorization|subscription-ke
 /** Query parameter names that carry secrets, checked before the query string is parsed. */
 const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token|client_secret|secret)=/i;
 
+/** The credentials a request carries: their values, to be removed wherever they appear, and their kind. */
+export interface RequestCredentials {
+  /** Header values and secret query parameters, each at least 4 characters long. */
+  secrets: string[];
+  /** Which credential the request carries; undefined when its headers cannot be read. */
+  kind: CredentialKind | undefined;
+}
+
 /**
  * The credential values a request carries, to be removed wherever they appear: header values and
  * secret query parameters.
@@ -54,11 +63,26 @@ const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token
  * @param request - the request whose credentials to collect.
  */
 export function secretsOf(request: PipelineRequest): string[] {
+  return credentialsOf(request).secrets;
+}
+
+/**
+ * The credentials a request carries, read in one pass over its headers. The api-key header is set
+ * before a perCall policy runs; a bearer token only after, so a token credential shows as
+ * `"bearer"` once the request has gone.
+ *
+ * @param request - the request whose credentials to collect.
+ */
+export function credentialsOf(request: PipelineRequest): RequestCredentials {
   const secrets: string[] = [];
+  let kind: CredentialKind | undefined;
   try {
+    kind = "none";
     for (const name of SECRET_HEADERS) {
       const value = request.headers.get(name)?.trim();
-      if (!value) continue;
+      if (value === undefined) continue;
+      if (name === "api-key") kind = "apiKey";
+      else if (name === "authorization" && kind === "none" && BEARER_VALUE.test(value)) kind = "bearer";
       keep(secrets, value);
       // "Bearer <token>", "Basic <credentials>": the credential alone may be echoed too.
       const space = value.indexOf(" ");
@@ -76,9 +100,12 @@ export function secretsOf(request: PipelineRequest): string[] {
     }
   } catch {
     // A request that cannot be read has no secrets we could find; the patterns still apply.
+    kind = undefined;
   }
-  return secrets;
+  return { secrets, kind };
 }
+
+const BEARER_VALUE = /^bearer\s/i;
 
 const SECRET_QUERY_NAME = /^(api-?key|sig|signature|code|token|access_token|client_secret|secret)$/i;
 

@@ -1,6 +1,6 @@
 import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-import type { CredentialKind, FailureSignals, OperationKind } from "./diagnosis.js";
-import { mayHoldSecret, redact, secretsOf } from "./redact.js";
+import type { FailureSignals, OperationKind } from "./diagnosis.js";
+import { credentialsOf, mayHoldSecret, redact, type RequestCredentials } from "./redact.js";
 
 /** How much of a message the rules see: error texts are short, and a bound keeps a 10 MB one cheap. */
 export const TEXT_LIMIT = 4096;
@@ -16,16 +16,16 @@ const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*
  *
  * @param request - the request as it was sent.
  * @param response - the response that came back.
- * @param secrets - the request's secrets, when the caller has already collected them.
+ * @param credentials - the request's credentials, when the caller has already read them.
  */
 export function signalsFromResponse(
   request: PipelineRequest,
   response: PipelineResponse,
-  secrets: readonly string[] = secretsOf(request),
+  credentials: RequestCredentials = credentialsOf(request),
 ): FailureSignals {
   const signals = blankSignals();
-  addRequestFacts(signals, request);
-  addResponseFacts(signals, response, secrets);
+  addRequestFacts(signals, request, credentials);
+  addResponseFacts(signals, response, credentials.secrets);
   return signals;
 }
 
@@ -43,9 +43,10 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   const hasResponse = isResponseLike(response);
   let secrets: readonly string[] = NO_SECRETS;
   if (isRequestLike(req)) {
-    secrets = secretsOf(req);
+    const credentials = credentialsOf(req);
+    secrets = credentials.secrets;
     try {
-      addRequestFacts(signals, req);
+      addRequestFacts(signals, req, credentials);
       if (hasResponse) addResponseFacts(signals, response, secrets);
     } catch {
       // Headers whose methods throw: the exchange tells nothing, the error itself still may.
@@ -115,9 +116,13 @@ function blankSignals(): FailureSignals {
 }
 
 /** The request facts shared by every kind of failure. */
-function addRequestFacts(signals: FailureSignals, request: PipelineRequest): void {
+function addRequestFacts(
+  signals: FailureSignals,
+  request: PipelineRequest,
+  credentials: RequestCredentials,
+): void {
   signals.method = request.method;
-  signals.credential = credentialOf(request);
+  signals.credential = credentials.kind;
   const url = HTTP_URL.exec(request.url);
   if (url) {
     signals.scheme = url[1]!.toLowerCase() as "http" | "https";
@@ -164,16 +169,6 @@ const BEARER = /^\s*bearer\b/i;
  * this runs for every failure. Userinfo and port are skipped; an IPv6 host keeps its brackets.
  */
 const HTTP_URL = /^(https?):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::\d*)?([^?#]*)/i;
-
-/**
- * Which credential the request carries. The api-key header is set before a perCall policy runs;
- * a bearer token only after, so a token credential shows as `"bearer"` once the request has gone.
- */
-export function credentialOf(request: PipelineRequest): CredentialKind {
-  if (request.headers.has("api-key")) return "apiKey";
-  if (/^\s*bearer\s/i.test(request.headers.get("authorization") ?? "")) return "bearer";
-  return "none";
-}
 
 const MANAGEMENT_COLLECTIONS: ReadonlyMap<string, OperationKind> = new Map([
   ["indexes", "indexManagement"],

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
-import { REDACTED, redact, secretsOf } from "../src/redact.js";
+import { credentialsOf, REDACTED, redact, secretsOf } from "../src/redact.js";
 
 describe("redact", () => {
   describe("secretsOf: the credentials a request carries", () => {
@@ -39,6 +39,29 @@ describe("redact", () => {
         headers: createHttpHeaders({ "api-key": "key" }),
       });
       assert.deepEqual(secretsOf(request), []);
+    });
+
+    it("names the kind of credential, never its value", () => {
+      const kindOf = (headers: Record<string, string>) =>
+        credentialsOf(
+          createPipelineRequest({
+            url: "https://contoso-search.search.windows.net/indexes",
+            headers: createHttpHeaders(headers),
+          }),
+        ).kind;
+      assert.equal(kindOf({ "api-key": "0123456789ABCDEF" }), "apiKey");
+      assert.equal(kindOf({ authorization: "Bearer opaque-token-value-123" }), "bearer");
+      assert.equal(kindOf({ authorization: "bearer opaque-token-value-123" }), "bearer");
+      assert.equal(kindOf({ authorization: "Basic YWxpY2U6czNjcmV0" }), "none");
+      assert.equal(kindOf({ "api-key": "0123456789ABCDEF", authorization: "Bearer x-token" }), "apiKey");
+      assert.equal(kindOf({}), "none");
+      const unreadable = createPipelineRequest({ url: "https://contoso-search.search.windows.net/" });
+      Object.defineProperty(unreadable, "headers", {
+        get() {
+          throw new Error("headers");
+        },
+      });
+      assert.deepEqual(credentialsOf(unreadable), { secrets: [], kind: undefined });
     });
   });
 
