@@ -30,20 +30,22 @@ const SECRET_PATTERNS: readonly { hint: RegExp; pattern: RegExp }[] = [
       /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|ClientSecret|Password)\s*=\s*)[^;\s"']+/gi,
   },
   {
-    hint: /api[-_]?key|authorization|subscription-key|secret|password/i,
+    hint: /(?:api[-_]?key|authorization|subscription-key|secret|password)["']?\s*[:=]/i,
     pattern:
       /\b((?:api[-_]?key|authorization|proxy-authorization|ocp-apim-subscription-key|client[-_]?secret|password)["']?\s*[:=]\s*["']?(?:(?:bearer|basic|sharedkey)\s+)?)[^\s,"';}]+/gi,
   },
   { hint: /:\/\/[^\s@]*@/, pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]+(?=@)/gi },
-  { hint: /bearer|basic/i, pattern: /\b((?:bearer|basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi },
+  { hint: /(?:bearer|basic)\s/i, pattern: /\b((?:bearer|basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi },
   { hint: /eyJ/, pattern: /()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
 ];
 
 /**
- * The words some pattern needs; the others need a `=` or an `@`, found faster by a plain search
- * than inside one case-insensitive alternation.
+ * What the patterns without a `=` or an `@` need (those two are found faster by a plain search):
+ * a credential's word followed by `:`, a scheme followed by a space, or a JWT's start. "Authorization
+ * failed." and "The provided application secret is invalid." hold none.
  */
-const SECRET_WORD_HINT = /bearer|basic|api[-_]?key|authorization|subscription-key|secret|password|eyJ/i;
+const SECRET_WORD_HINT =
+  /(?:bearer|basic)\s|eyJ|(?:api[-_]?key|authorization|subscription-key|secret|password)["']?\s*[:=]/i;
 
 /** Query parameter names that carry secrets, checked before the query string is parsed. */
 const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token|client_secret|secret)=/i;
