@@ -117,9 +117,9 @@ function keep(secrets: string[], value: string): void {
 }
 
 /**
- * Whether redact() could change a text: it holds one of the secrets, or something every secret
- * pattern needs (a `=`, an `@`, or one of the words a credential comes with). A text for which this
- * is false holds no secret, and neither does any part of it.
+ * Whether redact() could change a text: it holds one of the secrets, or what some secret pattern
+ * needs (a `=`, an `@`, a credential's word followed by `:`, a scheme followed by a space, a JWT's
+ * start). A text for which this is false holds no secret, and neither does any part of it.
  *
  * @param text - the text to look at.
  * @param secrets - exact values to look for.
