@@ -52,7 +52,7 @@ try {
   console.error(`overhead: ${variants.join(", ")}...`);
   const overhead = await measureOverhead(server, variants);
   console.error("diagnose()...");
-  const diagnosis = measureDiagnose();
+  const diagnosis = await measureDiagnose(9, 2000, GOALS.worstCallUs);
   // Memory before the preflight, whose many new clients leave idle connections that close later.
   console.error("memory...");
   const memory = await measureMemory(server);
@@ -98,8 +98,14 @@ try {
     [
       `  slowest input (${diagnosis.slowestEntry})`,
       `${fixed(diagnosis.slowestMedianUs)} µs median, ${fixed(diagnosis.slowestP99Us)} µs p99`,
-      `< ${GOALS.worstCallUs} µs`,
-      mark(diagnosis.slowestMedianUs < GOALS.worstCallUs),
+      `p99 < ${GOALS.worstCallUs} µs`,
+      mark(diagnosis.slowestP99Us < GOALS.worstCallUs),
+    ],
+    [
+      `  single calls over ${GOALS.worstCallUs} µs`,
+      `${diagnosis.callsOverThreshold} of ${diagnosis.singleCalls.toLocaleString("en-US")}, ${diagnosis.callsOverThresholdDuringGc} during a GC pause`,
+      "",
+      "",
     ],
     ["  longest single call (GC included)", `${fixed(diagnosis.maxSingleCallUs)} µs`, "", ""],
     [
