@@ -11,9 +11,9 @@ import {
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
 import { MARKER } from "../../src/enrich.js";
-import { createAuthority, type Authority } from "../support/certs.js";
 import { failure, searchClient } from "../support/clients.js";
-import { startTlsServer, trustInProcess, type Handler, type TestServer } from "../support/servers.js";
+import { startTlsServer, type Handler, type TestServer } from "../support/servers.js";
+import { useTrustedRoot } from "../support/trust.js";
 
 const API_KEY = "faults-secret-key-5b2e8d";
 
@@ -66,34 +66,24 @@ function assertNoSecret(error: unknown): void {
 
 describe("faults: misbehaving servers through the real SearchClient with the policy", function () {
   this.timeout(60_000);
-  let ca: Authority;
-  let untrust: () => void;
-  const servers: { close(): Promise<void> }[] = [];
-
-  before(() => {
-    ca = createAuthority("Faults Test Root");
-    untrust = trustInProcess(ca.cert);
-  });
-  after(async () => {
-    untrust();
-    await Promise.all(servers.map((s) => s.close()));
-  });
+  const trusted = useTrustedRoot("Faults Test Root");
 
   async function serve(handler: Handler): Promise<TestServer & { endpoint: string }> {
-    const server = await startTlsServer({ ...ca.issue({ hosts: ["localhost", "127.0.0.1"] }), handler });
-    servers.push(server);
+    const server = trusted.keep(
+      await startTlsServer({ ...trusted.ca.issue({ hosts: ["localhost", "127.0.0.1"] }), handler }),
+    );
     return Object.assign(server, { endpoint: `https://localhost:${server.port}` });
   }
 
   /** A TLS server that answers whatever arrives with these bytes, then closes: not HTTP. */
   async function serveRaw(answer: string): Promise<string> {
-    const leaf = ca.issue({ hosts: ["localhost", "127.0.0.1"] });
+    const leaf = trusted.ca.issue({ hosts: ["localhost", "127.0.0.1"] });
     const server = tls.createServer({ cert: leaf.fullChain, key: leaf.key }, (socket) => {
       socket.on("error", () => undefined);
       socket.once("data", () => socket.end(answer));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    servers.push({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
+    trusted.keep({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) });
     return `https://localhost:${(server.address() as AddressInfo).port}`;
   }
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { diagnose } from "../../src/index.js";
-import { createAuthority, selfSigned, when, type Authority } from "../support/certs.js";
+import { createAuthority, selfSigned, when } from "../support/certs.js";
 import { failure, installations, searchClient } from "../support/clients.js";
 import {
   closedPort,
@@ -10,29 +10,17 @@ import {
   startLegacyTlsServer,
   startResetServer,
   startTlsServer,
-  trustInProcess,
   type TestServer,
 } from "../support/servers.js";
+import { useTrustedRoot } from "../support/trust.js";
 
 const API_KEY = "transport-secret-key-7f3a9c";
 
 describe("diagnosisPolicy: transport failures through the real SearchClient", () => {
-  let ca: Authority;
-  let untrust: () => void;
-  const servers: TestServer[] = [];
-
-  before(() => {
-    ca = createAuthority("Stand-in Test Root");
-    untrust = trustInProcess(ca.cert);
-  });
-  after(async () => {
-    untrust();
-    await Promise.all(servers.map((s) => s.close()));
-  });
+  const trusted = useTrustedRoot("Stand-in Test Root");
 
   async function serve(start: Promise<TestServer>): Promise<string> {
-    const server = await start;
-    servers.push(server);
+    const server = trusted.keep(await start);
     return `https://localhost:${server.port}`;
   }
 
@@ -68,25 +56,25 @@ describe("diagnosisPolicy: transport failures through the real SearchClient", ()
       cause: "tlsCertificateExpired",
       nodeCode: "CERT_HAS_EXPIRED",
       endpoint: () =>
-        serve(startTlsServer(ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) }))),
+        serve(startTlsServer(trusted.ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) }))),
     },
     {
       name: "certificate not yet valid",
       cause: "tlsCertificateNotYetValid",
       nodeCode: "CERT_NOT_YET_VALID",
-      endpoint: () => serve(startTlsServer(ca.issue({ notBefore: when.daysFromNow(2) }))),
+      endpoint: () => serve(startTlsServer(trusted.ca.issue({ notBefore: when.daysFromNow(2) }))),
     },
     {
       name: "certificate for another host",
       cause: "tlsHostnameMismatch",
       nodeCode: "ERR_TLS_CERT_ALTNAME_INVALID",
-      endpoint: () => serve(startTlsServer(ca.issue({ hosts: ["other.example"] }))),
+      endpoint: () => serve(startTlsServer(trusted.ca.issue({ hosts: ["other.example"] }))),
     },
     {
       name: "server speaking TLS 1.0/1.1 only",
       cause: "tlsVersionUnsupported",
       nodeCode: "EPROTO",
-      endpoint: () => serve(startLegacyTlsServer(ca.issue({}))),
+      endpoint: () => serve(startLegacyTlsServer(trusted.ca.issue({}))),
     },
     {
       name: "plain HTTP behind an https:// URL",

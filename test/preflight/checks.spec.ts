@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { preflight, type PreflightCheckId, type PreflightReport } from "../../src/index.js";
-import { createAuthority, fingerprint256, selfSigned, when, type Authority } from "../support/certs.js";
+import { createAuthority, fingerprint256, selfSigned, when } from "../support/certs.js";
 import {
   closedPort,
   startHttpServer,
   startLegacyTlsServer,
   startTlsServer,
-  trustInProcess,
   type TestServer,
 } from "../support/servers.js";
+import { useTrustedRoot } from "../support/trust.js";
 
 function check(report: PreflightReport, id: PreflightCheckId) {
   const found = report.checks.find((c) => c.id === id);
@@ -28,27 +28,14 @@ const ORDER: PreflightCheckId[] = [
 ];
 
 describe("preflight(): every check against real loopback servers", () => {
-  let ca: Authority;
-  let untrust: () => void;
-  const servers: TestServer[] = [];
-
-  before(() => {
-    ca = createAuthority("Preflight Test Root");
-    untrust = trustInProcess(ca.cert);
-  });
-  after(async () => {
-    untrust();
-    await Promise.all(servers.map((s) => s.close()));
-  });
+  const trusted = useTrustedRoot("Preflight Test Root");
 
   async function serve(start: Promise<TestServer>): Promise<TestServer> {
-    const server = await start;
-    servers.push(server);
-    return server;
+    return trusted.keep(await start);
   }
 
   it("passes a healthy endpoint with one handshake and reports what it negotiated, sending no HTTP request", async () => {
-    const leaf = ca.issue({});
+    const leaf = trusted.ca.issue({});
     const server = await serve(startTlsServer(leaf));
     const report = await preflight(`https://localhost:${server.port}/`, { timeoutMs: 10_000 });
 
@@ -85,7 +72,7 @@ describe("preflight(): every check against real loopback servers", () => {
   }[] = [
     {
       name: "a server speaking only TLS 1.0/1.1",
-      start: () => startLegacyTlsServer(ca.issue({})),
+      start: () => startLegacyTlsServer(trusted.ca.issue({})),
       failing: "tls",
       cause: "tlsVersionUnsupported",
       certificate: "skip",
@@ -99,21 +86,22 @@ describe("preflight(): every check against real loopback servers", () => {
     },
     {
       name: "an expired certificate",
-      start: () => startTlsServer(ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) })),
+      start: () =>
+        startTlsServer(trusted.ca.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) })),
       failing: "tls",
       cause: "tlsCertificateExpired",
       certificate: "fail",
     },
     {
       name: "a certificate not valid yet",
-      start: () => startTlsServer(ca.issue({ notBefore: when.daysFromNow(2) })),
+      start: () => startTlsServer(trusted.ca.issue({ notBefore: when.daysFromNow(2) })),
       failing: "tls",
       cause: "tlsCertificateNotYetValid",
       certificate: "fail",
     },
     {
       name: "a certificate for another host",
-      start: () => startTlsServer(ca.issue({ hosts: ["other.example"] })),
+      start: () => startTlsServer(trusted.ca.issue({ hosts: ["other.example"] })),
       failing: "tls",
       cause: "tlsHostnameMismatch",
       certificate: "fail",
@@ -191,7 +179,7 @@ describe("preflight(): every check against real loopback servers", () => {
   });
 
   it("warns when the certificate expires within 14 days, and still passes", async () => {
-    const server = await serve(startTlsServer(ca.issue({ notAfter: when.daysFromNow(3) })));
+    const server = await serve(startTlsServer(trusted.ca.issue({ notAfter: when.daysFromNow(3) })));
     const report = await preflight(`https://localhost:${server.port}`);
     assert.equal(report.ok, true);
     const certificate = check(report, "certificate");
@@ -228,8 +216,8 @@ describe("preflight(): every check against real loopback servers", () => {
     const server = await serve(startTlsServer(own.issue({})));
     assert.equal((await preflight(`https://localhost:${server.port}`)).ok, false);
     assert.equal((await preflight(`https://localhost:${server.port}`, { ca: own.cert })).ok, true);
-    const trusted = await serve(startTlsServer(ca.issue({})));
-    const replaced = await preflight(`https://localhost:${trusted.port}`, { ca: own.cert });
+    const processTrusted = await serve(startTlsServer(trusted.ca.issue({})));
+    const replaced = await preflight(`https://localhost:${processTrusted.port}`, { ca: own.cert });
     assert.equal(check(replaced, "tls").diagnosis?.cause, "tlsUntrustedCertificate");
   });
 });

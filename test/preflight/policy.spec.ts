@@ -3,39 +3,22 @@ import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy, type PreflightReport } from "../../src/index.js";
-import { createAuthority, type Authority } from "../support/certs.js";
+import { createAuthority } from "../support/certs.js";
 import { failure, searchClient } from "../support/clients.js";
-import {
-  closedPort,
-  startConnectProxy,
-  startTlsServer,
-  trustInProcess,
-  type TestServer,
-} from "../support/servers.js";
+import { closedPort, startConnectProxy, startTlsServer, type TestServer } from "../support/servers.js";
+import { useTrustedRoot } from "../support/trust.js";
 
 const API_KEY = "preflight-policy-secret-4d1c8e";
 
 describe("diagnosisPolicy({ preflight }): the gate before the first request", () => {
-  let ca: Authority;
-  let untrust: () => void;
-  const servers: TestServer[] = [];
-
-  before(() => {
-    ca = createAuthority("Gate Test Root");
-    untrust = trustInProcess(ca.cert);
-  });
-  after(async () => {
-    untrust();
-    await Promise.all(servers.map((s) => s.close()));
-  });
+  const trusted = useTrustedRoot("Gate Test Root");
 
   async function keep<T extends TestServer>(server: Promise<T>): Promise<T> {
-    servers.push(await server);
-    return server;
+    return trusted.keep(await server);
   }
 
   it("runs one preflight handshake for 30 racing first requests, and none for a later request", async () => {
-    const server = await keep(startTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(trusted.ca.issue({})));
     const client = searchClient({
       endpoint: `https://localhost:${server.port}`,
       apiKey: API_KEY,
@@ -86,7 +69,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
     );
     assert.equal(server.requests.length, 0);
 
-    server.setCertificate(ca.issue({}));
+    server.setCertificate(trusted.ca.issue({}));
     assert.equal(
       await client.getDocumentsCount(),
       42,
@@ -114,7 +97,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   });
 
   it("checks through the client's proxy, and refuses to send when the proxy wants credentials (407)", async () => {
-    const server = await keep(startTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(trusted.ca.issue({})));
     const proxy = await keep(startConnectProxy());
     const endpoint = `https://localhost:${server.port}`;
     const viaProxy = (port: number) =>
@@ -139,7 +122,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   });
 
   it("takes the path the SDK chose, not a proxy set in the environment after the client was made", async () => {
-    const server = await keep(startTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(trusted.ca.issue({})));
     const client = searchClient({
       endpoint: `https://localhost:${server.port}`,
       apiKey: API_KEY,
@@ -157,7 +140,7 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
   });
 
   it("ends a waiting request when its own abort signal fires, without ending the shared run", async () => {
-    const server = await keep(startTlsServer(ca.issue({})));
+    const server = await keep(startTlsServer(trusted.ca.issue({})));
     const client = searchClient({
       endpoint: `https://localhost:${server.port}`,
       apiKey: API_KEY,
