@@ -10,7 +10,7 @@ import {
   type PipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { SCENARIOS } from "../test/support/standIn.js";
+import { SCENARIOS } from "../standin/search.js";
 
 /** One failure and the cause it should be given (undefined: no known cause fits). */
 export interface CorpusEntry {

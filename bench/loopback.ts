@@ -7,8 +7,8 @@ import { Worker } from "node:worker_threads";
 import { createDefaultHttpClient } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnosisPolicy, type DiagnosisPolicyOptions } from "../src/index.js";
-import { createAuthority } from "../test/support/certs.js";
-import { trustInProcess } from "../test/support/servers.js";
+import { createAuthority } from "../standin/certs.js";
+import { trustInProcess } from "../standin/servers.js";
 
 /** What the service counted since the last reset. */
 export interface ServerStats {

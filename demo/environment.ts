@@ -3,15 +3,15 @@
  * only), the faulty endpoints a user meets on the way to the service, and a local proxy that would
  * receive anything sent to a made-up public host name.
  */
-import { createAuthority, selfSigned, when } from "../test/support/certs.js";
+import { createAuthority, selfSigned, when } from "../standin/certs.js";
 import {
   startHttpServer,
   startLegacyTlsServer,
   startTlsServer,
   type Handler,
   type TestServer,
-} from "../test/support/servers.js";
-import { startStandIn, type StandIn } from "../test/support/standIn.js";
+} from "../standin/servers.js";
+import { startSearchStandIn, type SearchStandIn } from "../standin/search.js";
 
 /** A made-up Search host; the demo's proxy stands between it and the network, and the policy refuses before that. */
 export const MADE_UP_SERVICE = "contoso-doctor-demo.search.windows.net";
@@ -19,9 +19,9 @@ export const MADE_UP_SERVICE = "contoso-doctor-demo.search.windows.net";
 /** Everything the scenarios call, with one `close` for all of it. */
 export interface DemoEnvironment {
   /** The healthy stand-in: admin and query keys, bearer tokens, failure scenarios by index name. */
-  service: StandIn;
+  service: SearchStandIn;
   /** A stand-in whose API access control is "API keys" only: it answers bearer tokens with 401. */
-  keysOnlyService: StandIn;
+  keysOnlyService: SearchStandIn;
   /** Endpoints that fail before any HTTP is exchanged, or answer as no Search service would. */
   faulty: {
     /** Speaks TLS 1.0 and 1.1 only, with a trusted certificate. */
@@ -54,9 +54,9 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
     await Promise.all(servers.splice(0).map((server) => server.close()));
   };
   try {
-    const service = await keep(startStandIn());
+    const service = await keep(startSearchStandIn());
     const keysOnlyService = await keep(
-      startStandIn({ authority: service.authority, trust: false, apiKeyOnly: true }),
+      startSearchStandIn({ authority: service.authority, trust: false, apiKeyOnly: true }),
     );
     const https = async (start: Promise<TestServer>): Promise<string> =>
       `https://localhost:${(await keep(start)).port}`;

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { scenarios, WRONG_KEY } from "../demo/scenarios.js";
-import { closedPort } from "./support/servers.js";
+import { closedPort } from "../standin/servers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -7,9 +7,9 @@ import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/sear
 import nock from "nock";
 import { useNock } from "./support/nock.js";
 import { catalog, diagnose, type Diagnosis } from "../src/index.js";
-import { selfSigned } from "./support/certs.js";
+import { selfSigned } from "../standin/certs.js";
 import { failure } from "./support/clients.js";
-import { closedPort, startResetServer, startTlsServer, type TestServer } from "./support/servers.js";
+import { closedPort, startResetServer, startTlsServer, type TestServer } from "../standin/servers.js";
 
 const ENDPOINT = "https://contoso-search.search.windows.net";
 const API_KEY = "diagnose-secret-key-1a9c3f";

@@ -7,7 +7,7 @@ import nock from "nock";
 import { useNock } from "./support/nock.js";
 import { diagnose } from "../src/index.js";
 import { failure, installations, searchClient, searchIndexClient } from "./support/clients.js";
-import { closedPort } from "./support/servers.js";
+import { closedPort } from "../standin/servers.js";
 
 const ENDPOINT = "https://contoso-search.search.windows.net";
 const API_KEY = "logging-secret-key-6b0f2e";
@@ -117,7 +117,7 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
     const root = path.resolve(import.meta.dirname, "..");
     const script = [
       'import { searchClient, failure } from "./test/support/clients.ts";',
-      'import { closedPort } from "./test/support/servers.ts";',
+      'import { closedPort } from "./standin/servers.ts";',
       `const client = searchClient({ endpoint: "https://localhost:" + (await closedPort()), apiKey: ${JSON.stringify(API_KEY)} });`,
       "await failure(() => client.getDocumentsCount());",
     ].join("\n");

@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { run, type CommandIo } from "../../src/cli/run.js";
-import { selfSigned } from "../support/certs.js";
-import { closedPort, startHttpServer, startTlsServer, type TestServer } from "../support/servers.js";
-import { startStandIn, type StandIn } from "../support/standIn.js";
+import { selfSigned } from "../../standin/certs.js";
+import { closedPort, startHttpServer, startTlsServer, type TestServer } from "../../standin/servers.js";
+import { startSearchStandIn, type SearchStandIn } from "../../standin/search.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Whether a text holds an ANSI escape sequence (colour). */
@@ -43,13 +43,13 @@ describe("azure-sdk-doctor command", function () {
   // Each spawn starts Node with tsx; the machine is shared and slow.
   this.timeout(120_000);
 
-  let standIn: StandIn;
+  let standIn: SearchStandIn;
   let tmp: string;
   let caFile: string;
   const servers: TestServer[] = [];
 
   before(async () => {
-    standIn = await startStandIn();
+    standIn = await startSearchStandIn();
     tmp = mkdtempSync(path.join(os.tmpdir(), "doctor-cli-"));
     caFile = path.join(tmp, "stand-in-root.pem");
     writeFileSync(caFile, standIn.ca);

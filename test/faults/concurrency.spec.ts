@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import type http from "node:http";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { diagnose } from "../../src/index.js";
-import { createAuthority } from "../support/certs.js";
+import { createAuthority } from "../../standin/certs.js";
 import { searchClient } from "../support/clients.js";
-import { startTlsServer, trustInProcess, type TestServer } from "../support/servers.js";
+import { startTlsServer, trustInProcess, type TestServer } from "../../standin/servers.js";
 
 const API_KEY = "concurrency-secret-key-4c1d9e";
 const envelope = (message: string): string => JSON.stringify({ error: { code: "", message } });

@@ -5,9 +5,9 @@ import {
   createPipelineRequest,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { createAuthority } from "../support/certs.js";
+import { createAuthority } from "../../standin/certs.js";
 import { searchClient } from "../support/clients.js";
-import { startTlsServer, trustInProcess, type TestServer } from "../support/servers.js";
+import { startTlsServer, trustInProcess, type TestServer } from "../../standin/servers.js";
 
 const CHUNK = "x".repeat(64 * 1024);
 

@@ -12,7 +12,7 @@ import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
 import { MARKER } from "../../src/enrich.js";
 import { failure, searchClient } from "../support/clients.js";
-import { startTlsServer, type Handler, type TestServer } from "../support/servers.js";
+import { startTlsServer, type Handler, type TestServer } from "../../standin/servers.js";
 import { useTrustedRoot } from "../support/trust.js";
 
 const API_KEY = "faults-secret-key-5b2e8d";

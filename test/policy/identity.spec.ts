@@ -8,9 +8,9 @@ import { SearchClient } from "@azure/search-documents";
 import nock from "nock";
 import { useNock } from "../support/nock.js";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
-import { createAuthority } from "../support/certs.js";
+import { createAuthority } from "../../standin/certs.js";
 import { failure, installations, searchClient } from "../support/clients.js";
-import { startTlsServer, trustInProcess, type TestServer } from "../support/servers.js";
+import { startTlsServer, trustInProcess, type TestServer } from "../../standin/servers.js";
 
 const ENDPOINT = "https://contoso-search.search.windows.net";
 const TENANT = "11111111-2222-3333-4444-555555555555";

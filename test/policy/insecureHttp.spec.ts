@@ -6,7 +6,7 @@ import nock from "nock";
 import { useNock } from "../support/nock.js";
 import { diagnose } from "../../src/index.js";
 import { failure, installations, searchClient } from "../support/clients.js";
-import { startHttpServer, type TestServer } from "../support/servers.js";
+import { startHttpServer, type TestServer } from "../../standin/servers.js";
 
 const API_KEY = "plain-http-secret-key-93b1e0";
 const REMOTE = "http://contoso-search.search.windows.net";

@@ -19,7 +19,7 @@ import {
 } from "../../src/index.js";
 import { enrichError } from "../../src/enrich.js";
 import { failure, installations, searchClient } from "../support/clients.js";
-import { closedPort } from "../support/servers.js";
+import { closedPort } from "../../standin/servers.js";
 
 const ENDPOINT = "https://contoso-search.search.windows.net";
 const API_KEY = "options-secret-key-8f1b6d";

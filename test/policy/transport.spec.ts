@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { diagnose } from "../../src/index.js";
-import { createAuthority, selfSigned, when } from "../support/certs.js";
+import { createAuthority, selfSigned, when } from "../../standin/certs.js";
 import { failure, installations, searchClient } from "../support/clients.js";
 import {
   closedPort,
@@ -11,7 +11,7 @@ import {
   startResetServer,
   startTlsServer,
   type TestServer,
-} from "../support/servers.js";
+} from "../../standin/servers.js";
 import { useTrustedRoot } from "../support/trust.js";
 
 const API_KEY = "transport-secret-key-7f3a9c";

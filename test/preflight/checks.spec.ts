@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { preflight, type PreflightCheckId, type PreflightReport } from "../../src/index.js";
-import { createAuthority, fingerprint256, selfSigned, when } from "../support/certs.js";
+import { createAuthority, fingerprint256, selfSigned, when } from "../../standin/certs.js";
 import {
   closedPort,
   startHttpServer,
   startLegacyTlsServer,
   startTlsServer,
   type TestServer,
-} from "../support/servers.js";
+} from "../../standin/servers.js";
 import { useTrustedRoot } from "../support/trust.js";
 
 function check(report: PreflightReport, id: PreflightCheckId) {

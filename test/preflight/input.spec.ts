@@ -3,7 +3,7 @@ import { preflight } from "../../src/index.js";
 import { addressKind, describeAddresses } from "../../src/preflight/checks/dns.js";
 import { checkEndpoint } from "../../src/preflight/checks/endpoint.js";
 import { checkEnvironment } from "../../src/preflight/checks/environment.js";
-import { startSilentServer, type TestServer } from "../support/servers.js";
+import { startSilentServer, type TestServer } from "../../standin/servers.js";
 
 describe("preflight(): input, limits and the checks that need no network", () => {
   describe("bad input rejects with a TypeError naming the problem", () => {

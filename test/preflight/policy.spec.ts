@@ -3,9 +3,9 @@ import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy, type PreflightReport } from "../../src/index.js";
-import { createAuthority } from "../support/certs.js";
+import { createAuthority } from "../../standin/certs.js";
 import { failure, searchClient } from "../support/clients.js";
-import { closedPort, startConnectProxy, startTlsServer, type TestServer } from "../support/servers.js";
+import { closedPort, startConnectProxy, startTlsServer, type TestServer } from "../../standin/servers.js";
 import { useTrustedRoot } from "../support/trust.js";
 
 const API_KEY = "preflight-policy-secret-4d1c8e";

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createAuthority, type Authority } from "../support/certs.js";
-import { startLegacyTlsServer, startTlsServer, type TestServer } from "../support/servers.js";
+import { createAuthority, type Authority } from "../../standin/certs.js";
+import { startLegacyTlsServer, startTlsServer, type TestServer } from "../../standin/servers.js";
 
 const run = promisify(execFile);
 const FIXTURE = fileURLToPath(new URL("./fixtures/searchRequest.ts", import.meta.url));

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { preflight, type PreflightReport } from "../../src/index.js";
 import { noProxyMatch, proxyFor } from "../../src/preflight/proxy.js";
-import { createAuthority, type Authority } from "../support/certs.js";
+import { createAuthority, type Authority } from "../../standin/certs.js";
 import {
   startConnectProxy,
   startTlsServer,
   trustInProcess,
   type TestProxy,
   type TestServer,
-} from "../support/servers.js";
+} from "../../standin/servers.js";
 
 const PROXY_VARIABLES = [
   "HTTPS_PROXY",

@@ -6,7 +6,7 @@ import type { TokenCredential } from "@azure/identity";
 import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { diagnose } from "../../src/index.js";
-import { createAuthority } from "../support/certs.js";
+import { createAuthority } from "../../standin/certs.js";
 import { failure, searchClient } from "../support/clients.js";
 import {
   closedPort,
@@ -14,7 +14,7 @@ import {
   startTlsServer,
   trustInProcess,
   type TestServer,
-} from "../support/servers.js";
+} from "../../standin/servers.js";
 
 /**
  * What a misbehaving service or proxy answers, by index name: each echoes whatever secrets it

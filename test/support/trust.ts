@@ -1,5 +1,5 @@
-import { createAuthority, type Authority } from "./certs.js";
-import { trustInProcess } from "./servers.js";
+import { createAuthority, type Authority } from "../../standin/certs.js";
+import { trustInProcess } from "../../standin/servers.js";
 
 /** A root certificate a describe block trusts while it runs, and the servers it closes afterwards. */
 export interface TrustedRoot {

@@ -37,13 +37,13 @@ export async function searchService(): Promise<SearchService> {
   }
 
   // Loaded only here: the stand-in and its certificate factory belong to this repository's tests.
-  const { startStandIn } = await import("../../../../test/support/standIn.js");
+  const { startSearchStandIn } = await import("../../../../standin/search.js");
   // The stand-in is on 127.0.0.1; a proxy from the environment would be asked for loopback addresses.
   for (const name of ["HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY"]) {
     delete process.env[name];
     delete process.env[name.toLowerCase()];
   }
-  const standIn = await startStandIn();
+  const standIn = await startSearchStandIn();
   console.log(`(Using the local stand-in for Azure AI Search at ${standIn.endpoint}; it is not Azure.)`);
   return {
     endpoint: standIn.endpoint,

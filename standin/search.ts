@@ -84,8 +84,8 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
-/** Options of {@link startStandIn}. */
-export interface StandInOptions {
+/** Options of {@link startSearchStandIn}. */
+export interface SearchStandInOptions {
   /** Refuse bearer tokens with 401, as a service with API keys only does. Defaults to false. */
   apiKeyOnly?: boolean;
   /** An authority to sign the certificate with. Defaults to a new "Stand-in Test Root". */
@@ -95,7 +95,7 @@ export interface StandInOptions {
 }
 
 /** A running stand-in service. */
-export interface StandIn {
+export interface SearchStandIn {
   /** https://localhost:PORT */
   endpoint: string;
   adminKey: string;
@@ -108,7 +108,7 @@ export interface StandIn {
 }
 
 /** Starts the stand-in service on 127.0.0.1. */
-export async function startStandIn(options: StandInOptions = {}): Promise<StandIn> {
+export async function startSearchStandIn(options: SearchStandInOptions = {}): Promise<SearchStandIn> {
   const authority = options.authority ?? createAuthority("Stand-in Test Root");
   const adminKey = `admin-${randomUUID()}`;
   const queryKey = `query-${randomUUID()}`;
