@@ -8,7 +8,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { catalog } from "../src/catalog/index.js";
-import type { DiagnosisRule } from "../src/diagnosis.js";
+import { SERVICES } from "../src/services.js";
+import type { DiagnosisRule, ServiceId } from "../src/types.js";
 
 /** Marks the start of the generated section in README.md. */
 export const START_MARKER = "<!-- troubleshooting:start -->";
@@ -69,16 +70,48 @@ export function renderTroubleshootingTable(rules: readonly DiagnosisRule[] = cat
   return lines.join("\n");
 }
 
+/** One section of the guide: a heading, and the causes it holds in the order they are tried. */
+export interface GuideSection {
+  heading: string;
+  rules: readonly DiagnosisRule[];
+}
+
 /**
- * The README with its generated section replaced by the current table. Throws when the markers are
+ * The catalog grouped as the guide shows it: the causes every client can meet first, then one section
+ * per service with the causes that speak for it alone; sections without a cause are left out.
+ *
+ * @param rules - the rules to group; the built-in catalog by default.
+ */
+export function guideSections(rules: readonly DiagnosisRule[] = catalog): GuideSection[] {
+  const everyClient = rules.filter((rule) => !rule.services);
+  const byService = (Object.keys(SERVICES) as ServiceId[]).map((id) => ({
+    heading: SERVICES[id].name,
+    rules: rules.filter((rule) => rule.services?.includes(id)),
+  }));
+  return [{ heading: "Every client", rules: everyClient }, ...byService].filter((s) => s.rules.length > 0);
+}
+
+/**
+ * The troubleshooting guide: a table per section of {@link guideSections}.
+ *
+ * @param rules - the rules to document; the built-in catalog by default.
+ */
+export function renderTroubleshootingGuide(rules: readonly DiagnosisRule[] = catalog): string {
+  return guideSections(rules)
+    .map((section) => `### ${section.heading}\n\n${renderTroubleshootingTable(section.rules)}`)
+    .join("\n\n");
+}
+
+/**
+ * The README with its generated section replaced by the current guide. Throws when the markers are
  * missing or out of order, rather than appending a second copy somewhere.
  *
  * @param readme - the README's text.
- * @param table - the table to put between the markers.
+ * @param table - the guide to put between the markers.
  */
 export function withTroubleshootingTable(
   readme: string,
-  table: string = renderTroubleshootingTable(),
+  table: string = renderTroubleshootingGuide(),
 ): string {
   const start = readme.indexOf(START_MARKER);
   const end = readme.indexOf(END_MARKER);

@@ -1,19 +1,10 @@
-export { catalog } from "./catalog/index.js";
+export { catalog, type CauseId } from "./catalog/index.js";
+export { diagnose, type DiagnoseOptions } from "./diagnose.js";
 export {
-  diagnose,
-  type DiagnoseOptions,
-  type CauseId,
-  type CredentialKind,
-  type Diagnosis,
-  type DiagnosisCategory,
-  type DiagnosisConfidence,
-  type DiagnosisEvidence,
-  type DiagnosisRule,
-  type FailureSignals,
-  type OperationKind,
-  type RuleMatch,
-} from "./diagnosis.js";
-export { diagnosisPolicy, diagnosisPolicyName, type DiagnosisPolicyOptions } from "./policy.js";
+  diagnosisPolicy,
+  diagnosisPolicyName,
+  type DiagnosisPolicyOptions,
+} from "./policy/diagnosisPolicy.js";
 export { preflight } from "./preflight/preflight.js";
 export type {
   PreflightCertificate,
@@ -24,3 +15,15 @@ export type {
   PreflightStatus,
   PreflightTls,
 } from "./preflight/types.js";
+export type {
+  CredentialKind,
+  Diagnosis,
+  DiagnosisCategory,
+  DiagnosisConfidence,
+  DiagnosisEvidence,
+  DiagnosisRule,
+  FailureSignals,
+  OperationKind,
+  RuleMatch,
+  ServiceId,
+} from "./types.js";

@@ -71,7 +71,7 @@ describe("npm run demo", function () {
   });
 
   it("covers the documented failures", () => {
-    const causes = new Set(scenarios.map((s) => s.cause));
+    const causes = new Set<string>(scenarios.map((s) => s.cause));
     for (const cause of [
       "invalidApiKey",
       "queryKeyForAdminOperation",

@@ -6,6 +6,8 @@ import {
   END_MARKER,
   README_PATH,
   START_MARKER,
+  guideSections,
+  renderTroubleshootingGuide,
   renderTroubleshootingTable,
   withTroubleshootingTable,
 } from "../scripts/docs.js";
@@ -39,6 +41,27 @@ describe("README troubleshooting guide", () => {
       assert.equal(cells[1], catalog[index]?.category);
       for (const url of catalog[index]?.docs ?? []) assert.ok(cells[4]?.includes(`](${url})`), url);
     });
+  });
+
+  it("groups the causes by service: every client's first, each cause once, in catalog order", () => {
+    const sections = guideSections();
+    assert.equal(sections[0]?.heading, "Every client");
+    assert.ok(sections.some((section) => section.heading === "Azure AI Search"));
+    const listed = sections.flatMap((section) => section.rules.map((rule) => rule.cause));
+    assert.deepEqual([...listed].sort(), catalog.map((rule) => rule.cause).sort());
+    for (const section of sections) {
+      const order = section.rules.map((rule) => catalog.findIndex((entry) => entry.cause === rule.cause));
+      assert.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+        section.heading,
+      );
+      for (const rule of section.rules) {
+        assert.equal(rule.services === undefined, section.heading === "Every client", rule.cause);
+      }
+    }
+    const guide = renderTroubleshootingGuide();
+    for (const section of sections) assert.ok(guide.includes(`### ${section.heading}\n`), section.heading);
   });
 
   it("keeps a rule's pipes, newlines and angle brackets inside its own cell", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
-import { credentialsOf, REDACTED, redact, secretsOf } from "../src/redact.js";
+import { credentialsOf, REDACTED, redact, secretsOf } from "../src/redaction/redact.js";
 
 describe("redact", () => {
   describe("secretsOf: the credentials a request carries", () => {

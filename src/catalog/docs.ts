@@ -1,5 +1,6 @@
 /** Documentation links the catalog points to, in one place so a moved page is one edit. */
 export const DOCS = {
+  // Azure AI Search
   httpStatusCodes: "https://learn.microsoft.com/rest/api/searchservice/http-status-codes",
   apiKeys: "https://learn.microsoft.com/azure/search/search-security-api-keys",
   enableRoles: "https://learn.microsoft.com/azure/search/search-security-enable-roles",
@@ -14,10 +15,13 @@ export const DOCS = {
   throttling: "https://learn.microsoft.com/azure/search/search-performance-analysis",
   concurrency: "https://learn.microsoft.com/azure/search/search-howto-concurrency",
   apiVersions: "https://learn.microsoft.com/rest/api/searchservice/search-service-api-versions",
+  searchDocumentsReadme: "https://learn.microsoft.com/javascript/api/overview/azure/search-documents-readme",
+  // Every client
+  privateEndpointDns: "https://learn.microsoft.com/azure/private-link/private-endpoint-dns",
   nodeTlsErrors: "https://nodejs.org/api/tls.html#x509-certificate-error-codes",
   nodeCli: "https://nodejs.org/api/cli.html",
   nodeEnterpriseNetwork: "https://nodejs.org/en/learn/http/enterprise-network-configuration",
   nodeSystemErrors: "https://nodejs.org/api/errors.html#common-system-errors",
-  searchDocumentsReadme: "https://learn.microsoft.com/javascript/api/overview/azure/search-documents-readme",
   identityTroubleshooting: "https://aka.ms/azsdk/js/identity/troubleshoot",
+  sdkLogging: "https://learn.microsoft.com/javascript/api/overview/azure/logger-readme",
 } as const;

@@ -1,26 +1,43 @@
-import type { DiagnosisRule } from "../diagnosis.js";
-import { gatewayRules } from "./gateway.js";
-import { identityRules } from "./identity.js";
-import { keyVaultRules } from "./keyVault.js";
-import { networkRules } from "./network.js";
-import { preflightRules } from "./preflight.js";
-import { searchSdkRules, searchStatusRules, searchTextRules } from "./search.js";
-import { httpRules, tlsRules } from "./tls.js";
+import { defineCatalog } from "./define.js";
+import { encryptionKeyRules } from "./search/encryptionKeys.js";
+import { searchEndpointFindings } from "./search/endpoint.js";
+import { searchSdkRules } from "./search/sdk.js";
+import { searchStatusRules } from "./search/statuses.js";
+import { searchTextRules } from "./search/texts.js";
+import { gatewayRules } from "./shared/gateway.js";
+import { httpRules } from "./shared/http.js";
+import { identityRules } from "./shared/identity.js";
+import { networkRules } from "./shared/network.js";
+import { neutralRules } from "./shared/neutral.js";
+import { proxyFindings, proxyRules } from "./shared/proxy.js";
+import { tlsFindings, tlsRules } from "./shared/tls.js";
 
 /**
  * The built-in causes, in the order they are tried: thrown errors first (credentials, plain HTTP,
- * TLS, network), then service texts, then foreign answers, then what status and context alone say.
- * The first entry whose `match` accepts a failure explains it.
+ * TLS, network), then what services say in so many words, then foreign answers, then what status and
+ * context alone say, then the neutral last resort. A service's entries are tried only on its own
+ * failures; the first entry whose `match` accepts a failure explains it. The entries without `match`
+ * at the end are findings the preflight names by id.
  */
-export const catalog: readonly DiagnosisRule[] = Object.freeze([
+export const catalog = defineCatalog([
   ...identityRules,
   ...httpRules,
   ...tlsRules,
   ...networkRules,
-  ...keyVaultRules,
+  ...proxyRules,
+  ...encryptionKeyRules,
   ...searchTextRules,
   ...gatewayRules,
   ...searchStatusRules,
   ...searchSdkRules,
-  ...preflightRules,
+  ...neutralRules,
+  ...tlsFindings,
+  ...proxyFindings,
+  ...searchEndpointFindings,
 ]);
+
+/**
+ * The id of a built-in cause, such as `"invalidApiKey"` or `"tlsUntrustedCertificate"`: a contract,
+ * like a Node.js error code. A rule of your own may use any other string.
+ */
+export type CauseId = (typeof catalog)[number]["cause"];

@@ -1,20 +1,12 @@
-import type { FailureSignals } from "../diagnosis.js";
+import type { FailureSignals } from "../types.js";
 
-// Classification is synchronous and looks at one failure at a time, so one cached entry suffices.
-let lastSignals: FailureSignals | undefined;
-let lastText = "";
-
-/** The failure's texts (message, service message, body) lower-cased once per failure. */
+/** The failure's texts (message, service message, body), lower-cased, each scanned once. */
 function textOf(signals: FailureSignals): string {
-  if (signals !== lastSignals) {
-    // The SDK's message is usually the service's message, and a JSON body holds it too: scan it once.
-    const { message, body } = signals;
-    const service = signals.serviceMessage ?? "";
-    const repeated = service === message || body.includes(service);
-    lastText = (repeated ? `${message}\n${body}` : `${message}\n${service}\n${body}`).toLowerCase();
-    lastSignals = signals;
-  }
-  return lastText;
+  // The SDK's message is usually the service's message, and a JSON body holds it too: scan it once.
+  const { message, body } = signals;
+  const service = signals.serviceMessage ?? "";
+  const repeated = service === message || body.includes(service);
+  return (repeated ? `${message}\n${body}` : `${message}\n${service}\n${body}`).toLowerCase();
 }
 
 /**

@@ -1,9 +1,10 @@
 import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/search-documents";
-import { catalog } from "../catalog/index.js";
-import { diagnose, type Diagnosis } from "../diagnosis.js";
-import { diagnosisPolicy } from "../policy.js";
+import type { CauseId } from "../catalog/index.js";
+import { diagnose, diagnosisOf } from "../diagnose.js";
+import { diagnosisPolicy } from "../policy/diagnosisPolicy.js";
 import type { PreflightStatus } from "../preflight/types.js";
-import { redact } from "../redact.js";
+import { redact } from "../redaction/redact.js";
+import type { Diagnosis } from "../types.js";
 
 /**
  * A Microsoft Entra ID credential, as SearchClient takes it. Read off the client's constructor: the
@@ -27,7 +28,7 @@ export interface CallResult {
   /** One line that says what happened. */
   summary: string;
   /** For a warning or failure, what the diagnosis policy found. */
-  diagnosis?: Diagnosis;
+  diagnosis?: Diagnosis<CauseId>;
 }
 
 /** What a call needs. */
@@ -39,7 +40,7 @@ export interface CallRequest {
 }
 
 /** The two causes an empty 403 to an api-key on an admin operation can be, which a document read tells apart. */
-const AMBIGUOUS_403 = new Set(["queryKeyForAdminOperation", "invalidApiKey"]);
+const AMBIGUOUS_403: ReadonlySet<CauseId> = new Set(["queryKeyForAdminOperation", "invalidApiKey"]);
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -144,21 +145,8 @@ export async function callService(request: CallRequest): Promise<CallResult> {
 }
 
 /** The query-key cause, made exact: a document read just succeeded with the key the admin operation refused. */
-function queryKeyDiagnosis(inferred: Diagnosis): Diagnosis | undefined {
-  const rule = catalog.find((entry) => entry.cause === "queryKeyForAdminOperation");
-  if (!rule) return undefined;
-  return {
-    cause: rule.cause,
-    category: rule.category,
-    summary: rule.summary,
-    // The other steps are ways to tell the causes apart, which the read just did.
-    remediation: rule.remediation.slice(0, 1),
-    docs: rule.docs,
-    confidence: "exact",
-    alternatives: [],
-    retryable: false,
-    evidence: inferred.evidence,
-  };
+function queryKeyDiagnosis(inferred: Diagnosis<CauseId>): Diagnosis<CauseId> {
+  return diagnosisOf("queryKeyForAdminOperation", inferred.evidence, { confidence: "exact" });
 }
 
 function failure(

@@ -1,5 +1,6 @@
 import { styleText } from "node:util";
-import type { Diagnosis } from "../diagnosis.js";
+import type { CauseId } from "../catalog/index.js";
+import type { Diagnosis } from "../types.js";
 import type { PreflightCheck, PreflightReport, PreflightStatus } from "../preflight/types.js";
 import type { CallResult } from "./call.js";
 
@@ -50,7 +51,7 @@ export function renderText(report: DoctorReport, colour: boolean, heading: strin
     name: string,
     status: PreflightStatus,
     summary: string,
-    diagnosis: Diagnosis | undefined,
+    diagnosis: Diagnosis<CauseId> | undefined,
   ): void => {
     const cause =
       diagnosis && (status === "warn" || status === "fail")
@@ -113,7 +114,7 @@ export function passes(report: DoctorReport): boolean {
   );
 }
 
-function causeLabel(diagnosis: Diagnosis): string {
+function causeLabel(diagnosis: Diagnosis<CauseId>): string {
   return diagnosis.confidence === "inferred" ? `${diagnosis.cause}, likely` : diagnosis.cause;
 }
 

@@ -1,5 +1,5 @@
 import { preflight } from "../preflight/preflight.js";
-import { redact } from "../redact.js";
+import { redact } from "../redaction/redact.js";
 import { parseCommandLine, USAGE, UsageError, type DoctorOptions } from "./args.js";
 import { callService, type CallCredential, type CallResult, type TokenCredential } from "./call.js";
 import { passes, renderJson, renderText, wantsColour, type DoctorReport } from "./render.js";

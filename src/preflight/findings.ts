@@ -1,5 +1,7 @@
-import { classify, type Diagnosis, type FailureSignals } from "../diagnosis.js";
-import { signalsFromThrown } from "../signals.js";
+import type { CauseId } from "../catalog/index.js";
+import { classify } from "../diagnose.js";
+import { signalsFromThrown } from "../signals/thrown.js";
+import type { Diagnosis } from "../types.js";
 
 /**
  * The catalog's diagnosis of an error met during a check, as the policy would give it.
@@ -7,27 +9,6 @@ import { signalsFromThrown } from "../signals.js";
  * @param error - the error a network step or handshake failed with.
  * @param host - the endpoint's host, for the evidence.
  */
-export function diagnosisOfError(error: unknown, host: string): Diagnosis | undefined {
+export function diagnosisOfError(error: unknown, host: string): Diagnosis<CauseId> | undefined {
   return classify({ ...signalsFromThrown(error), host });
-}
-
-/**
- * The catalog's diagnosis of a finding named by a code (a Node.js code such as `"ENOTFOUND"`, or a
- * preflight code from the catalog) or by a proxy's status.
- *
- * @param facts - the code or status, and the endpoint's host.
- */
-export function diagnosisOfFinding(facts: {
-  nodeCode?: string;
-  status?: number;
-  host: string;
-}): Diagnosis | undefined {
-  const signals: FailureSignals = {
-    ...facts,
-    message: "",
-    body: "",
-    fromAzure: false,
-    bearerChallenge: false,
-  };
-  return classify(signals);
 }

@@ -2,7 +2,7 @@ import { lookup } from "node:dns/promises";
 import net from "node:net";
 import tls from "node:tls";
 import { isAbortError, withinLimits, type StepLimits } from "./limits.js";
-import { bare } from "./checks/endpoint.js";
+import { bare } from "../net/hosts.js";
 import type { ProxyRoute } from "./proxy.js";
 
 /** Where the preflight connects: the endpoint's host and port, and whether it speaks TLS. */

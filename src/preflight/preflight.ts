@@ -1,8 +1,10 @@
 import { isIP, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { DetailedPeerCertificate } from "node:tls";
-import { PREFLIGHT_CODES } from "../catalog/preflight.js";
-import type { Diagnosis } from "../diagnosis.js";
+import type { CauseId } from "../catalog/index.js";
+import { diagnosisOf } from "../diagnose.js";
+import { bare } from "../net/hosts.js";
+import type { Diagnosis } from "../types.js";
 import {
   checkRefusedCertificate,
   checkTrustedCertificate,
@@ -10,9 +12,9 @@ import {
   isCertificateError,
 } from "./checks/certificate.js";
 import { describeAddresses } from "./checks/dns.js";
-import { bare, checkEndpoint, checkScheme, parseEndpoint, type CheckResult } from "./checks/endpoint.js";
+import { checkEndpoint, checkScheme, parseEndpoint, type CheckResult } from "./checks/endpoint.js";
 import { checkEnvironment } from "./checks/environment.js";
-import { diagnosisOfError, diagnosisOfFinding } from "./findings.js";
+import { diagnosisOfError } from "./findings.js";
 import { abortError, isAbortError, type StepLimits } from "./limits.js";
 import { connect, handshake, ProxyTunnelError, resolve, tunnel, type Target } from "./network.js";
 import { proxyFor, proxyLabel, type ProxyChoice } from "./proxy.js";
@@ -96,8 +98,10 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
       const code = codeOf(error) === "ETIMEDOUT" ? "EAI_AGAIN" : codeOf(error);
       return failed(
         `${target.host} did not resolve: ${reasonOf(error)}`,
-        diagnosisOfFinding({ nodeCode: code, host: target.host }) ??
-          diagnosisOfFinding({ nodeCode: "ENOTFOUND", host: target.host }),
+        diagnosisOf(code === "EAI_AGAIN" ? "dnsTemporaryFailure" : "dnsNotFound", {
+          nodeCode: code,
+          host: target.host,
+        }),
       );
     }
   });
@@ -183,7 +187,7 @@ async function verify(
   open: () => Promise<Socket>,
   report: (tlsFacts?: PreflightTls) => PreflightReport,
 ): Promise<PreflightReport> {
-  let refusal: { code: string; diagnosis?: Diagnosis } | undefined;
+  let refusal: { code: string; diagnosis?: Diagnosis<CauseId> } | undefined;
   let tlsFacts: PreflightTls | undefined;
   let trustedPeer: DetailedPeerCertificate | undefined;
   const tlsCheck = await record("tls", async () => {
@@ -234,7 +238,7 @@ async function verify(
   return report(tlsFacts);
 }
 
-function failed(summary: string, diagnosis: Diagnosis | undefined): CheckResult {
+function failed(summary: string, diagnosis: Diagnosis<CauseId> | undefined): CheckResult {
   return { status: "fail", summary, diagnosis };
 }
 
@@ -263,8 +267,8 @@ function noProxyReason(choice: ProxyChoice, host: string, fromEnvironment: boole
     : "No proxy: the client connects directly.";
 }
 
-function proxyDiagnosis(error: unknown, host: string): Diagnosis | undefined {
+function proxyDiagnosis(error: unknown, host: string): Diagnosis<CauseId> | undefined {
   if (!(error instanceof ProxyTunnelError)) return diagnosisOfError(error, host);
-  if (error.statusCode === 407) return diagnosisOfFinding({ status: 407, host });
-  return diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.proxyTunnelRefused, host });
+  if (error.statusCode === 407) return diagnosisOf("proxyAuthenticationRequired", { status: 407, host });
+  return diagnosisOf("proxyTunnelRefused", { host });
 }

@@ -1,4 +1,5 @@
-import type { Diagnosis } from "../diagnosis.js";
+import type { CauseId } from "../catalog/index.js";
+import type { Diagnosis } from "../types.js";
 
 /** The outcome of one preflight check. */
 export type PreflightStatus = "pass" | "warn" | "fail" | "skip";
@@ -16,7 +17,7 @@ export interface PreflightCheck {
   /** One line that says what was found. */
   summary: string;
   /** For a warning or failure, the cause from the catalog, with its remediation and links. */
-  diagnosis?: Diagnosis;
+  diagnosis?: Diagnosis<CauseId>;
   /** How long the check took, in milliseconds. */
   durationMs?: number;
 }

@@ -10,7 +10,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
-import { MARKER } from "../../src/enrich.js";
+import { MARKER } from "../../src/report/enrich.js";
 import { failure, searchClient } from "../support/clients.js";
 import { startTlsServer, type Handler, type TestServer } from "../../standin/servers.js";
 import { useTrustedRoot } from "../support/trust.js";

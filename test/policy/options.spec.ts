@@ -17,7 +17,7 @@ import {
   type DiagnosisRule,
   type FailureSignals,
 } from "../../src/index.js";
-import { enrichError } from "../../src/enrich.js";
+import { enrichError } from "../../src/report/enrich.js";
 import { failure, installations, searchClient } from "../support/clients.js";
 import { closedPort } from "../../standin/servers.js";
 

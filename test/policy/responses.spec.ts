@@ -5,7 +5,7 @@ import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azur
 import type { SearchClient, SearchIndexClient } from "@azure/search-documents";
 import nock from "nock";
 import { useNock } from "../support/nock.js";
-import { diagnose } from "../../src/index.js";
+import { diagnose, type CauseId } from "../../src/index.js";
 import { failure, installations, searchClient, searchIndexClient } from "../support/clients.js";
 
 const ENDPOINT = "https://contoso-search.search.windows.net";
@@ -66,15 +66,15 @@ interface Case {
   status: number;
   body?: string;
   headers?: Record<string, string>;
-  cause: string;
+  cause: CauseId;
   confidence?: "exact" | "inferred";
   /** Causes that must be offered as alternatives. */
-  alternatives?: string[];
+  alternatives?: CauseId[];
   /** The service code the error must keep. */
   code?: string;
 }
 
-const KEY_VAULT_TEXTS: [string, string][] = [
+const KEY_VAULT_TEXTS: [CauseId, string][] = [
   [
     "keyVaultAccessDenied",
     "Access to the required key vault permissions was denied. Please check the key vault access policies.",
@@ -86,8 +86,8 @@ const KEY_VAULT_TEXTS: [string, string][] = [
   ["applicationSecretInvalid", "The provided application secret is invalid."],
 ];
 
-const FORBIDDEN_READ = ["ipFirewallBlocked", "publicAccessDisabled"];
-const FORBIDDEN_ADMIN = ["invalidApiKey", "ipFirewallBlocked", "publicAccessDisabled"];
+const FORBIDDEN_READ: CauseId[] = ["ipFirewallBlocked", "publicAccessDisabled"];
+const FORBIDDEN_ADMIN: CauseId[] = ["invalidApiKey", "ipFirewallBlocked", "publicAccessDisabled"];
 
 const cases: Case[] = [
   ...(["count", "search", "getDocument"] as const).map((call): Case => ({

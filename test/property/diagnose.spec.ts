@@ -7,11 +7,11 @@ import {
 } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { catalog, diagnose, type Diagnosis } from "../../src/index.js";
-import { signalsFromThrown } from "../../src/signals.js";
+import { signalsFromThrown } from "../../src/signals/thrown.js";
 import { DOCUMENTED_CATEGORIES, DOCUMENTED_EVIDENCE_KEYS } from "../support/vocabulary.js";
 
 const CATEGORIES = new Set<string>(DOCUMENTED_CATEGORIES);
-const CAUSES = new Set(catalog.map((rule) => rule.cause));
+const CAUSES = new Set<string>(catalog.map((rule) => rule.cause));
 const EVIDENCE_KEYS = new Set<string>(DOCUMENTED_EVIDENCE_KEYS);
 
 /** What a user may rely on in a diagnosis, whatever the input was. */

@@ -9,16 +9,13 @@ import {
 } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { catalog, diagnose, diagnosisPolicy, type Diagnosis } from "../../src/index.js";
-import { classify } from "../../src/diagnosis.js";
-import { enrichError, MARKER } from "../../src/enrich.js";
-import { signalsFromThrown } from "../../src/signals.js";
+import { diagnosisOf } from "../../src/diagnose.js";
+import { enrichError, MARKER } from "../../src/report/enrich.js";
 
-/** A diagnosis of every cause in the catalog, from empty signals (so for any status too). */
-const diagnosisOf = (index: number): Diagnosis => {
-  const rule = catalog[index % catalog.length]!;
-  return classify(signalsFromThrown(undefined), [{ ...rule, statuses: undefined, match: () => true }])!;
-};
-const diagnosis = fc.nat({ max: catalog.length - 1 }).map(diagnosisOf);
+/** A diagnosis of every cause in the catalog. */
+const diagnosis = fc
+  .nat({ max: catalog.length - 1 })
+  .map((index): Diagnosis => diagnosisOf(catalog[index]!.cause, {}));
 const message = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.constant(""),

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
-import { redact } from "../../src/redact.js";
-import { signalsFromResponse, TEXT_LIMIT } from "../../src/signals.js";
+import { redact } from "../../src/redaction/redact.js";
+import { TEXT_LIMIT } from "../../src/signals/read.js";
+import { signalsFromResponse } from "../../src/signals/response.js";
 
 const API_KEY = "envelope-admin-key-0123456789";
 

@@ -25,6 +25,7 @@ export const DOCUMENTED_EVIDENCE_KEYS: readonly (keyof DiagnosisEvidence)[] = [
   "nodeCode",
   "errorName",
   "requestId",
+  "service",
   "method",
   "host",
   "operation",

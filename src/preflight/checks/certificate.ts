@@ -1,7 +1,7 @@
 import type tls from "node:tls";
-import { PREFLIGHT_CODES } from "../../catalog/preflight.js";
-import type { Diagnosis } from "../../diagnosis.js";
-import { diagnosisOfFinding } from "../findings.js";
+import { diagnosisOf } from "../../diagnose.js";
+import type { CauseId } from "../../catalog/index.js";
+import type { Diagnosis } from "../../types.js";
 import { inspectionProductOf } from "../inspection.js";
 import type { PreflightCertificate } from "../types.js";
 import type { CheckResult } from "./endpoint.js";
@@ -116,7 +116,7 @@ export function checkTrustedCertificate(
     return {
       status: "warn",
       summary: `Expires soon: ${summary}`,
-      diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.certificateExpiringSoon, host }),
+      diagnosis: diagnosisOf("certificateExpiringSoon", { host }),
     };
   }
   return { status: "pass", summary: `Trusted: ${summary}` };
@@ -135,7 +135,7 @@ export function checkRefusedCertificate(
   certificate: PreflightCertificate,
   peer: tls.DetailedPeerCertificate,
   reason: string,
-  diagnosis: Diagnosis | undefined,
+  diagnosis: Diagnosis<CauseId> | undefined,
 ): CheckResult {
   return { status: "fail", summary: `Not accepted (${reason}): ${facts(certificate, peer)}.`, diagnosis };
 }

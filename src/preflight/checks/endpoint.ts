@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
-import { PREFLIGHT_CODES } from "../../catalog/preflight.js";
-import { redact } from "../../redact.js";
-import { diagnosisOfFinding } from "../findings.js";
+import { diagnosisOf } from "../../diagnose.js";
+import { bare, isLoopbackHost } from "../../net/hosts.js";
+import { redact } from "../../redaction/redact.js";
 import type { PreflightCheck } from "../types.js";
 
 /** The Azure AI Search host suffixes, one per cloud. */
@@ -48,27 +48,6 @@ export function parseEndpoint(endpoint: unknown): URL {
 }
 
 /**
- * Whether a host name is this machine: localhost, 127.0.0.0/8 or ::1.
- *
- * @param hostname - a URL's hostname, IPv6 with or without brackets.
- */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = bare(hostname).toLowerCase();
-  return (
-    host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host)
-  );
-}
-
-/**
- * A URL hostname without the brackets of an IPv6 literal.
- *
- * @param hostname - a URL's hostname.
- */
-export function bare(hostname: string): string {
-  return hostname.replace(/^\[|\]$/g, "");
-}
-
-/**
  * The scheme check: https passes; http fails with `httpNotHttps`, or warns on loopback when allowed.
  *
  * @param url - the endpoint.
@@ -76,7 +55,7 @@ export function bare(hostname: string): string {
  */
 export function checkScheme(url: URL, allowLoopbackHttp: boolean): CheckResult {
   if (url.protocol === "https:") return { status: "pass", summary: "The endpoint uses HTTPS." };
-  const diagnosis = diagnosisOfFinding({ nodeCode: "InsecureRequestRefused", host: url.hostname });
+  const diagnosis = diagnosisOf("httpNotHttps", { host: url.hostname });
   if (allowLoopbackHttp && isLoopbackHost(url.hostname)) {
     return {
       status: "warn",
@@ -102,7 +81,7 @@ export function checkEndpoint(url: URL): CheckResult {
   const unexpected = (summary: string): CheckResult => ({
     status: "warn",
     summary,
-    diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.unexpectedEndpoint, host }),
+    diagnosis: diagnosisOf("unexpectedEndpoint", { host, service: "search" }),
   });
   if (PORTAL_HOSTS.test(host))
     return unexpected(`${host} is the Azure portal, not a search service endpoint.`);
@@ -114,11 +93,10 @@ export function checkEndpoint(url: URL): CheckResult {
   if (isLoopbackHost(host))
     return { status: "pass", summary: `${host} is this machine (a local server or stand-in).` };
   if (isIP(bare(host))) {
-    const mismatch = diagnosisOfFinding({ nodeCode: "ERR_TLS_CERT_ALTNAME_INVALID", host });
     return {
       status: "warn",
       summary: `${host} is an IP address: the service's certificate names its host name, so the handshake will not match.`,
-      diagnosis: mismatch && { ...mismatch, confidence: "inferred" },
+      diagnosis: diagnosisOf("tlsHostnameMismatch", { host }, { confidence: "inferred" }),
     };
   }
   for (const [suffix, cloud] of Object.entries(SEARCH_HOST_SUFFIXES)) {

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import tls from "node:tls";
-import { PREFLIGHT_CODES } from "../../catalog/preflight.js";
-import type { Diagnosis } from "../../diagnosis.js";
-import { diagnosisOfFinding } from "../findings.js";
+import type { CauseId } from "../../catalog/index.js";
+import { diagnosisOf } from "../../diagnose.js";
+import type { Diagnosis } from "../../types.js";
 import { proxyLabel, type ProxyChoice } from "../proxy.js";
 import type { CheckResult } from "./endpoint.js";
 
@@ -23,21 +23,21 @@ export function checkEnvironment(
   ca: string | string[] | undefined,
   env: Environment = process.env,
 ): CheckResult {
-  const warnings: { summary: string; diagnosis?: Diagnosis }[] = [];
+  const warnings: { summary: string; diagnosis: Diagnosis<CauseId> }[] = [];
   const notes: string[] = [];
 
   if (env.NODE_TLS_REJECT_UNAUTHORIZED === "0") {
     warnings.push({
       summary:
         "NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate checks off for this process (the preflight checks anyway)",
-      diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.certificateChecksDisabled, host }),
+      diagnosis: diagnosisOf("certificateChecksDisabled", { host }),
     });
   }
   const extra = env.NODE_EXTRA_CA_CERTS;
   if (extra && !existsSync(extra)) {
     warnings.push({
       summary: `NODE_EXTRA_CA_CERTS names ${extra}, which does not exist`,
-      diagnosis: diagnosisOfFinding({ nodeCode: PREFLIGHT_CODES.extraCaCertsMissing, host }),
+      diagnosis: diagnosisOf("extraCaCertsMissing", { host }),
     });
   } else if (extra) {
     notes.push(`NODE_EXTRA_CA_CERTS adds the roots in ${extra}`);

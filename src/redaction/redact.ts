@@ -1,17 +1,9 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
-import type { CredentialKind } from "./diagnosis.js";
+import { SECRET_HEADERS, SECRET_QUERY_PARAMETERS } from "../secrets.js";
+import type { CredentialKind } from "../types.js";
 
 /** What stands in for a secret. */
 export const REDACTED = "REDACTED";
-
-/** Request headers whose values are credentials. */
-const SECRET_HEADERS = [
-  "api-key",
-  "authorization",
-  "proxy-authorization",
-  "ocp-apim-subscription-key",
-  "x-ms-authorization-auxiliary",
-] as const;
 
 /**
  * Secrets by shape, for text where the exact value is not known: query parameters and
@@ -47,8 +39,13 @@ const SECRET_PATTERNS: readonly { hint: RegExp; pattern: RegExp }[] = [
 const SECRET_WORD_HINT =
   /(?:bearer|basic)\s|eyJ|(?:api[-_]?key|authorization|subscription-key|secret|password)["']?\s*[:=]/i;
 
-/** Query parameter names that carry secrets, checked before the query string is parsed. */
-const SECRET_QUERY_HINT = /[?&](?:api-?key|sig|signature|code|token|access_token|client_secret|secret)=/i;
+const QUERY_NAMES = SECRET_QUERY_PARAMETERS.map((name) => name.replace(/[-_]/g, "[-_]?")).join("|");
+
+/** A secret query parameter anywhere in a URL, checked before the query string is parsed. */
+const SECRET_QUERY_HINT = new RegExp(`[?&](?:${QUERY_NAMES})=`, "i");
+
+/** A secret query parameter's name. */
+const SECRET_QUERY_NAME = new RegExp(`^(?:${QUERY_NAMES})$`, "i");
 
 /** The credentials a request carries: their values, to be removed wherever they appear, and their kind. */
 export interface RequestCredentials {
@@ -109,8 +106,6 @@ export function credentialsOf(request: PipelineRequest): RequestCredentials {
 
 const BEARER_VALUE = /^bearer\s/i;
 
-const SECRET_QUERY_NAME = /^(api-?key|sig|signature|code|token|access_token|client_secret|secret)$/i;
-
 /** Keeps a secret value; values shorter than 4 characters are left out, they would redact words. */
 function keep(secrets: string[], value: string): void {
   if (value.length >= 4) secrets.push(value);
@@ -148,4 +143,20 @@ export function redact(text: string, secrets: readonly string[] = []): string {
       result = result.replace(pattern, (_match, prefix: string) => `${prefix}${REDACTED}`);
   }
   return result;
+}
+
+/**
+ * Whether a request carries any credential of the table: a secret header, or a secret query
+ * parameter in any case (`?SIG=`, `?API-KEY=`).
+ *
+ * @param request - the request.
+ */
+export function carriesCredentials(request: PipelineRequest): boolean {
+  for (const name of SECRET_HEADERS) if (request.headers.has(name)) return true;
+  const query = request.url.indexOf("?");
+  if (query < 0) return false;
+  for (const [name] of new URLSearchParams(request.url.slice(query + 1))) {
+    if (SECRET_QUERY_NAME.test(name)) return true;
+  }
+  return false;
 }

@@ -1,19 +1,9 @@
-import type { Diagnosis } from "./diagnosis.js";
-import { redact } from "./redact.js";
+import { attachDiagnosis } from "../diagnose.js";
+import { redact } from "../redaction/redact.js";
+import type { Diagnosis } from "../types.js";
 
 /** Starts the text the enrichment adds; its presence is what makes enriching idempotent. */
 export const MARKER = "[azure-sdk-doctor]";
-
-const attached = new WeakMap<object, Diagnosis>();
-
-/**
- * The diagnosis attached to an error by {@link enrichError}, if any.
- *
- * @param error - any value.
- */
-export function attachedDiagnosis(error: unknown): Diagnosis | undefined {
-  return typeof error === "object" && error !== null ? attached.get(error) : undefined;
-}
 
 /**
  * The lines added to an error message: cause and confidence, the summary, the first step and the
@@ -24,6 +14,7 @@ export function attachedDiagnosis(error: unknown): Diagnosis | undefined {
 export function describe(diagnosis: Diagnosis): string {
   const confidence = diagnosis.confidence === "inferred" ? ", likely" : "";
   const lines = [`${MARKER} ${diagnosis.cause}${confidence}: ${diagnosis.summary}`];
+  if (diagnosis.detail) lines.push(`  Seen: ${diagnosis.detail}`);
   if (diagnosis.remediation[0]) lines.push(`  Fix: ${diagnosis.remediation[0]}`);
   if (diagnosis.alternatives.length > 0) lines.push(`  Also possible: ${diagnosis.alternatives.join(", ")}.`);
   if (diagnosis.docs[0]) lines.push(`  See: ${diagnosis.docs[0]}`);
@@ -39,8 +30,7 @@ export function describe(diagnosis: Diagnosis): string {
  * @param secrets - exact secret values to remove from the message and stack.
  */
 export function enrichError(error: object, diagnosis: Diagnosis, secrets: readonly string[] = []): boolean {
-  if (attached.has(error)) return false;
-  attached.set(error, diagnosis);
+  if (!attachDiagnosis(error, diagnosis)) return false;
   const record = error as { message?: unknown; stack?: unknown; diagnosis?: unknown };
   try {
     const original = typeof record.message === "string" ? record.message : "";

@@ -1,7 +1,9 @@
-import type { PipelineRequest } from "@azure/core-rest-pipeline";
-import type { PreflightOptions, PreflightReport } from "./types.js";
-import { abortError } from "./limits.js";
-import { preflight } from "./preflight.js";
+import { RestError, type PipelineRequest } from "@azure/core-rest-pipeline";
+import { PREFLIGHT_FAILED } from "../codes.js";
+import { originKey, originOf } from "../net/hosts.js";
+import { abortError } from "../preflight/limits.js";
+import { preflight } from "../preflight/preflight.js";
+import type { PreflightOptions, PreflightReport } from "../preflight/types.js";
 
 /**
  * Runs the preflight once per origin before the first request to it. Racing first requests share
@@ -80,16 +82,20 @@ function untilAborted<T>(run: Promise<T>, signal: NonNullable<PipelineRequest["a
   });
 }
 
-/** The scheme, host and port as written: a cheap key for the kept reports, without parsing the URL. */
-function originKey(url: string): string {
-  const path = url.indexOf("/", url.indexOf("//") + 2);
-  return path < 0 ? url : url.slice(0, path);
-}
-
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
+/**
+ * The error thrown instead of sending a request whose origin failed the preflight: every failed
+ * check is told, and the report is attached as `preflight`.
+ *
+ * @param report - the failed preflight.
+ * @param request - the request that was not sent.
+ */
+export function preflightRefusal(report: PreflightReport, request: PipelineRequest): RestError {
+  const failures = report.checks.filter((check) => check.status === "fail");
+  // The certificate check names the issuer the tls check could only refuse, so every failure is told.
+  const detail = failures.map((check) => check.summary).join(" ") || "no detail";
+  const error = new RestError(
+    `Preflight of ${report.endpoint} failed at the ${failures[0]?.id ?? "unknown"} check, so the request was not sent: ${detail}`,
+    { code: PREFLIGHT_FAILED, request },
+  );
+  return Object.assign(error, { preflight: report });
 }

@@ -1,6 +1,6 @@
-import type { DiagnosisRule } from "../diagnosis.js";
-import { DOCS } from "./docs.js";
-import { serviceSays } from "./match.js";
+import { forService, rule } from "../define.js";
+import { DOCS } from "../docs.js";
+import { serviceSays } from "../match.js";
 
 /** The statuses the six configuration texts come with, as documented: 400, or 403. */
 const CONFIGURATION_STATUSES = [400, 403] as const;
@@ -12,8 +12,8 @@ const CACHE_NOTE =
  * Customer-managed encryption keys in Azure Key Vault: the six configuration texts the service
  * returns on index create and update, and the revoked-key answer.
  */
-export const keyVaultRules: readonly DiagnosisRule[] = [
-  {
+export const encryptionKeyRules = forService("search", [
+  rule({
     cause: "keyVaultAccessDenied",
     category: "encryptionKey",
     statuses: CONFIGURATION_STATUSES,
@@ -26,8 +26,8 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.customerManagedKeys],
     match: (s) => serviceSays(s, "access to the required key vault permissions was denied"),
-  },
-  {
+  }),
+  rule({
     cause: "keyVaultUriUnresolved",
     category: "encryptionKey",
     statuses: CONFIGURATION_STATUSES,
@@ -39,8 +39,8 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.customerManagedKeys],
     match: (s) => serviceSays(s, "could not resolve the key vault uri"),
-  },
-  {
+  }),
+  rule({
     cause: "keyVaultKeyNotFound",
     category: "encryptionKey",
     statuses: CONFIGURATION_STATUSES,
@@ -53,8 +53,8 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.customerManagedKeys],
     match: (s) => serviceSays(s, "the key cannot be found"),
-  },
-  {
+  }),
+  rule({
     cause: "managedIdentityNotDefined",
     category: "encryptionKey",
     statuses: CONFIGURATION_STATUSES,
@@ -66,8 +66,8 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.customerManagedKeys],
     match: (s) => serviceSays(s, "service does not have a managed identity defined"),
-  },
-  {
+  }),
+  rule({
     cause: "applicationIdInvalid",
     category: "encryptionKey",
     statuses: CONFIGURATION_STATUSES,
@@ -79,8 +79,8 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.customerManagedKeys],
     match: (s) => serviceSays(s, "the provided application id is invalid"),
-  },
-  {
+  }),
+  rule({
     cause: "applicationSecretInvalid",
     category: "encryptionKey",
     statuses: CONFIGURATION_STATUSES,
@@ -92,8 +92,8 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.customerManagedKeys],
     match: (s) => serviceSays(s, "the provided application secret is invalid"),
-  },
-  {
+  }),
+  rule({
     cause: "encryptionKeyRevoked",
     category: "encryptionKey",
     signal: "`The query key used might have been revoked`",
@@ -105,5 +105,5 @@ export const keyVaultRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.customerManagedKeys],
     match: (s) => serviceSays(s, "might have been revoked"),
-  },
-];
+  }),
+]);

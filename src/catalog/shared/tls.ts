@@ -1,6 +1,7 @@
-import type { DiagnosisRule, FailureSignals } from "../diagnosis.js";
-import { DOCS } from "./docs.js";
-import { hasCode, mentions } from "./match.js";
+import { rule } from "../define.js";
+import { DOCS } from "../docs.js";
+import { hasCode, mentions } from "../match.js";
+import type { FailureSignals } from "../../types.js";
 
 /** Certificate chains Node.js could not verify against the roots it trusts. */
 export const UNTRUSTED_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
@@ -14,14 +15,16 @@ export const UNTRUSTED_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
   "CERT_SIGNATURE_FAILURE",
 ]);
 
-const PROTOCOL_VERSION_CODES: ReadonlySet<string> = new Set([
+/** Handshakes that failed on the protocol version. */
+export const PROTOCOL_VERSION_CODES: ReadonlySet<string> = new Set([
   "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION",
   "ERR_SSL_UNSUPPORTED_PROTOCOL",
   "ERR_SSL_NO_PROTOCOLS_AVAILABLE",
   "ERR_SSL_WRONG_SSL_VERSION",
 ]);
 
-const NOT_TLS_CODES: ReadonlySet<string> = new Set([
+/** A TLS client that got plain text back. */
+export const NOT_TLS_CODES: ReadonlySet<string> = new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
   "ERR_SSL_PACKET_LENGTH_TOO_LONG",
   "ERR_SSL_HTTP_REQUEST",
@@ -59,26 +62,26 @@ const NEVER_DISABLE =
   "Do not set NODE_TLS_REJECT_UNAUTHORIZED=0: it turns certificate checks off for every connection and sends your keys and tokens to whoever answers.";
 
 /** TLS handshake failures: protocol versions, trust, validity and names. */
-export const tlsRules: readonly DiagnosisRule[] = [
-  {
+export const tlsRules = [
+  rule({
     cause: "tlsVersionUnsupported",
     category: "tls",
     statuses: [null],
     signal: "EPROTO `alert protocol version` / `unsupported protocol`",
     summary:
-      "The TLS handshake failed on the protocol version: one side offers only TLS 1.0 or 1.1, and Azure AI Search and Node.js both require TLS 1.2 or newer.",
+      "The TLS handshake failed on the protocol version: one side offers only TLS 1.0 or 1.1, and Azure services and Node.js both require TLS 1.2 or newer.",
     remediation: [
       "Check that nothing in this process lowers or caps the TLS version: remove --tls-min-v1.0, --tls-max-v1.1 and any tls.DEFAULT_MAX_VERSION setting.",
-      "If the endpoint is a proxy or gateway of your own, enable TLS 1.2 or 1.3 on it; Azure AI Search itself accepts only TLS 1.2 and newer.",
+      "If the endpoint is a proxy or gateway of your own, enable TLS 1.2 or 1.3 on it; Azure's own endpoints accept TLS 1.2 and newer.",
       "Run `npx azure-sdk-doctor <endpoint>` to see which protocol the endpoint negotiates.",
     ],
-    docs: [DOCS.securityOverview, DOCS.nodeCli],
+    docs: [DOCS.nodeCli, DOCS.nodeEnterpriseNetwork],
     match: (s) =>
       hasCode(s, PROTOCOL_VERSION_CODES) ||
       (isHandshakeText(s) &&
         mentions(s, "alert protocol version", "unsupported protocol", "no protocols available")),
-  },
-  {
+  }),
+  rule({
     cause: "endpointNotTls",
     category: "tls",
     statuses: [null],
@@ -86,16 +89,16 @@ export const tlsRules: readonly DiagnosisRule[] = [
     summary:
       "The client spoke TLS but the other end answered in plain text: the URL points at a plain-HTTP port, or HTTPS_PROXY is an https:// URL for a proxy that speaks plain HTTP.",
     remediation: [
-      "Check the endpoint's port: an Azure AI Search endpoint is https://<service>.search.windows.net with no port.",
+      "Check the endpoint's port: an Azure endpoint is https://<name>.<service domain> with no port.",
       "If you use a proxy, write its URL as http://host:port in HTTPS_PROXY (the connection to the service is still encrypted end to end through the tunnel).",
       "Run `npx azure-sdk-doctor <endpoint>` to see which proxy applies to the host.",
     ],
-    docs: [DOCS.nodeEnterpriseNetwork, DOCS.securityOverview],
+    docs: [DOCS.nodeEnterpriseNetwork, DOCS.nodeCli],
     match: (s) =>
       hasCode(s, NOT_TLS_CODES) ||
       (isHandshakeText(s) && mentions(s, "wrong version number", "packet length too long")),
-  },
-  {
+  }),
+  rule({
     cause: "tlsUntrustedCertificate",
     category: "tls",
     statuses: [null],
@@ -104,15 +107,15 @@ export const tlsRules: readonly DiagnosisRule[] = [
     summary:
       "Node.js does not trust the certificate it was shown; the usual cause is a TLS-inspecting proxy or firewall (Zscaler, Netskope, Palo Alto, Fortinet...) that re-signs traffic with a company root.",
     remediation: [
-      "Run `npx azure-sdk-doctor <endpoint>` to see who issued the certificate: a genuine Azure AI Search certificate is issued by a Microsoft Azure CA, anything else was put there on your network.",
+      "Run `npx azure-sdk-doctor <endpoint>` to see who issued the certificate: a genuine Azure certificate is issued by a Microsoft Azure CA, anything else was put there on your network.",
       ...trustStoreSteps(),
       "If the chain is incomplete (a missing intermediate) on a server of your own, configure it to send the full chain.",
       NEVER_DISABLE,
     ],
     docs: [DOCS.nodeEnterpriseNetwork, DOCS.nodeCli, DOCS.nodeTlsErrors],
     match: (s) => hasCode(s, UNTRUSTED_CERTIFICATE_CODES),
-  },
-  {
+  }),
+  rule({
     cause: "tlsCertificateExpired",
     category: "tls",
     statuses: [null],
@@ -126,8 +129,8 @@ export const tlsRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.nodeTlsErrors],
     match: (s) => s.nodeCode === "CERT_HAS_EXPIRED",
-  },
-  {
+  }),
+  rule({
     cause: "tlsCertificateNotYetValid",
     category: "tls",
     statuses: [null],
@@ -140,8 +143,8 @@ export const tlsRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.nodeTlsErrors],
     match: (s) => s.nodeCode === "CERT_NOT_YET_VALID",
-  },
-  {
+  }),
+  rule({
     cause: "tlsHostnameMismatch",
     category: "tls",
     statuses: [null],
@@ -149,37 +152,52 @@ export const tlsRules: readonly DiagnosisRule[] = [
     summary:
       "The certificate does not name the host the client connected to: the endpoint is an IP address or alias, or something else answered for that name.",
     remediation: [
-      "Use the service's own host name, https://<service>.search.windows.net, not an IP address or a CNAME of your own.",
-      "For a private endpoint, resolve the service name to the private address in DNS (privatelink.search.windows.net) instead of connecting to the address directly.",
+      "Use the service's own host name from the Azure portal, not an IP address or a CNAME of your own.",
+      "For a private endpoint, resolve the service's name to the private address in DNS (its privatelink zone) instead of connecting to the address directly.",
       "Run `npx azure-sdk-doctor <endpoint>` to see which names the certificate covers.",
     ],
-    docs: [DOCS.privateEndpoints, DOCS.nodeTlsErrors],
+    docs: [DOCS.privateEndpointDns, DOCS.nodeTlsErrors],
     match: (s) => s.nodeCode === "ERR_TLS_CERT_ALTNAME_INVALID",
-  },
+  }),
 ];
 
-/** The code of the error the diagnosis policy throws when it refuses to send credentials over plain HTTP. */
-export const INSECURE_REQUEST_REFUSED = "InsecureRequestRefused";
-
-/** Requests that went, or would have gone, over plain HTTP. */
-export const httpRules: readonly DiagnosisRule[] = [
-  {
-    cause: "httpNotHttps",
-    category: "configuration",
-    statuses: [null, 502],
-    signal: "`allowInsecureConnection is false`, `non-TLS protected (non-https) URLs`, 502 on http://",
+/** What the preflight finds about TLS in the process and the certificate before any request fails. */
+export const tlsFindings = [
+  rule({
+    cause: "certificateChecksDisabled",
+    category: "tls",
+    signal: "NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment (preflight)",
     summary:
-      "The endpoint is an http:// URL: Azure AI Search accepts only HTTPS, and sending a key or token over plain HTTP exposes it to anyone on the path.",
+      "NODE_TLS_REJECT_UNAUTHORIZED=0 turns certificate verification off for every connection this process makes, so its keys and tokens go to whoever answers, an attacker included.",
     remediation: [
-      "Change the endpoint to https://<service>.search.windows.net.",
-      "Remove allowInsecureConnection from the client options; it exists for local test servers only.",
-      "If a key was already sent over http://, regenerate it in the portal (Keys), since it may have been read on the way.",
+      "Remove NODE_TLS_REJECT_UNAUTHORIZED from the environment (and from .env files, Dockerfiles and launch settings).",
+      "If it was set because of a company proxy's certificate, trust that root instead: set NODE_EXTRA_CA_CERTS to its PEM file, or start node with --use-system-ca.",
+      "Run `npx azure-sdk-doctor <endpoint>` to see who issues the certificate presented for the endpoint.",
     ],
-    docs: [DOCS.securityOverview, DOCS.httpStatusCodes],
-    match: (s) =>
-      s.nodeCode === INSECURE_REQUEST_REFUSED ||
-      (s.status === undefined &&
-        mentions(s, "while allowinsecureconnection is false", "not permitted for non-tls protected")) ||
-      (s.status === 502 && s.scheme === "http"),
-  },
+    docs: [DOCS.nodeCli, DOCS.nodeEnterpriseNetwork],
+  }),
+  rule({
+    cause: "extraCaCertsMissing",
+    category: "configuration",
+    signal: "NODE_EXTRA_CA_CERTS names a file that does not exist (preflight)",
+    summary:
+      "NODE_EXTRA_CA_CERTS names a file that does not exist, so Node.js ignored it and trusts none of the roots it was meant to add.",
+    remediation: [
+      "Point NODE_EXTRA_CA_CERTS at the absolute path of an existing PEM file holding the root certificate(s), then restart the process: Node.js reads it only at start-up.",
+      "In a container, check that the file is copied or mounted into the image at that path.",
+    ],
+    docs: [DOCS.nodeCli, DOCS.nodeEnterpriseNetwork],
+  }),
+  rule({
+    cause: "certificateExpiringSoon",
+    category: "tls",
+    signal: "the presented certificate expires within 14 days (preflight)",
+    summary:
+      "The certificate presented for the endpoint expires within 14 days; Azure renews its own certificates well before that, so a proxy or gateway of your own most likely presents it.",
+    remediation: [
+      "Check who issued the certificate: a genuine Azure certificate is issued by a Microsoft Azure CA.",
+      "If a proxy, firewall or gateway of your own presents it, renew the certificate there before it expires.",
+    ],
+    docs: [DOCS.nodeTlsErrors, DOCS.nodeEnterpriseNetwork],
+  }),
 ];

@@ -1,14 +1,15 @@
-import type { DiagnosisRule } from "../diagnosis.js";
-import { DOCS } from "./docs.js";
+import { rule } from "../define.js";
+import { DOCS } from "../docs.js";
 
-const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set([
+/** `@azure/identity` errors that say no credential could be used here. */
+export const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set([
   "CredentialUnavailableError",
   "AggregateAuthenticationError",
 ]);
 
 /** Failures of `@azure/identity` to get a token, before any request reached the service. */
-export const identityRules: readonly DiagnosisRule[] = [
-  {
+export const identityRules = [
+  rule({
     cause: "credentialUnavailable",
     category: "authentication",
     signal: "CredentialUnavailableError, AggregateAuthenticationError",
@@ -19,10 +20,10 @@ export const identityRules: readonly DiagnosisRule[] = [
       "On a developer machine, sign in with `az login` (or azd, or Visual Studio Code) for DefaultAzureCredential to pick up.",
       "In Azure, enable a managed identity on the compute resource; elsewhere set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate) for a service principal.",
     ],
-    docs: [DOCS.identityTroubleshooting, DOCS.keyless],
+    docs: [DOCS.identityTroubleshooting],
     match: (s) => s.errorName !== undefined && UNAVAILABLE_ERRORS.has(s.errorName),
-  },
-  {
+  }),
+  rule({
     cause: "tokenRequestFailed",
     category: "authentication",
     signal: "AuthenticationError (AADSTS codes), AuthenticationRequiredError",
@@ -33,5 +34,5 @@ export const identityRules: readonly DiagnosisRule[] = [
     ],
     docs: [DOCS.identityTroubleshooting],
     match: (s) => s.errorName === "AuthenticationError" || s.errorName === "AuthenticationRequiredError",
-  },
+  }),
 ];

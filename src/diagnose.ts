@@ -1,0 +1,210 @@
+import { catalog, type CauseId } from "./catalog/index.js";
+import { signalsFromThrown } from "./signals/thrown.js";
+import type { Diagnosis, DiagnosisEvidence, DiagnosisRule, FailureSignals, RuleMatch } from "./types.js";
+
+/** Picks the facts that may leave the process: these ten fields, and nothing else of the signals. */
+export function evidenceOf(signals: FailureSignals): DiagnosisEvidence {
+  const evidence: DiagnosisEvidence = {};
+  if (signals.status !== undefined) evidence.status = signals.status;
+  if (signals.serviceCode !== undefined) evidence.serviceCode = signals.serviceCode;
+  if (signals.nodeCode !== undefined) evidence.nodeCode = signals.nodeCode;
+  if (signals.errorName !== undefined) evidence.errorName = signals.errorName;
+  if (signals.requestId !== undefined) evidence.requestId = signals.requestId;
+  if (signals.service !== undefined) evidence.service = signals.service;
+  if (signals.method !== undefined) evidence.method = signals.method;
+  if (signals.host !== undefined) evidence.host = signals.host;
+  if (signals.operation !== undefined) evidence.operation = signals.operation;
+  if (signals.credential !== undefined) evidence.credential = signals.credential;
+  return evidence;
+}
+
+/** Control characters, and the line separators some terminals and logs honour. */
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** The longest detail a diagnosis carries. */
+const DETAIL_LIMIT = 300;
+
+/**
+ * A detail as one line of bounded text: no control character (a forged log line), no run of spaces.
+ *
+ * @param text - the detail a rule built from redacted signals.
+ */
+function oneLine(text: string): string {
+  const line = text.replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
+  return line.length > DETAIL_LIMIT ? `${line.slice(0, DETAIL_LIMIT - 3)}...` : line;
+}
+
+/** The diagnosis a rule gives one failure. */
+function diagnosisFrom<Cause extends string>(
+  rule: DiagnosisRule<Cause, Cause>,
+  evidence: DiagnosisEvidence,
+  refinement: RuleMatch<Cause>,
+): Diagnosis<Cause> {
+  const diagnosis: Diagnosis<Cause> = {
+    cause: rule.cause,
+    category: rule.category,
+    summary: rule.summary,
+    remediation: rule.remediation,
+    docs: rule.docs,
+    confidence: refinement.confidence ?? rule.confidence ?? "exact",
+    alternatives: refinement.alternatives ?? [],
+    retryable: rule.retryable ?? false,
+    evidence,
+  };
+  if (typeof refinement.detail === "string" && refinement.detail !== "") {
+    diagnosis.detail = oneLine(refinement.detail);
+  }
+  return diagnosis;
+}
+
+/**
+ * Finds the first rule that matches the signals and builds its diagnosis. A rule that throws is
+ * skipped: a broken custom rule must not hide the failure it was asked about.
+ *
+ * @param signals - the facts of the failure.
+ * @param rules - the rules to try, in order.
+ */
+export function classify<Cause extends string = CauseId>(
+  signals: FailureSignals,
+  rules: readonly DiagnosisRule<Cause, Cause>[] = catalog as readonly DiagnosisRule<Cause, Cause>[],
+): Diagnosis<Cause> | undefined {
+  for (const rule of candidates(rules, signals)) {
+    let result: boolean | RuleMatch<Cause>;
+    try {
+      result = rule.match!(signals);
+    } catch {
+      continue;
+    }
+    if (result) return diagnosisFrom(rule, evidenceOf(signals), result === true ? {} : result);
+  }
+  return undefined;
+}
+
+/** Rules by status, then by service: each list is worked out once, on the first failure that needs it. */
+type Candidates = Map<number | null, Map<string | undefined, readonly DiagnosisRule<string, string>[]>>;
+
+const candidatesByRules = new WeakMap<readonly DiagnosisRule<string, string>[], Candidates>();
+
+/** The rules that may explain a failure with this status and service, in their order. */
+function candidates<Cause extends string>(
+  rules: readonly DiagnosisRule<Cause, Cause>[],
+  signals: FailureSignals,
+): readonly DiagnosisRule<Cause, Cause>[] {
+  const status = signals.status ?? null;
+  const service = signals.service;
+  let byStatus = candidatesByRules.get(rules);
+  if (!byStatus) {
+    byStatus = new Map();
+    candidatesByRules.set(rules, byStatus);
+  }
+  let byService = byStatus.get(status);
+  if (!byService) {
+    byService = new Map();
+    byStatus.set(status, byService);
+  }
+  let list = byService.get(service) as readonly DiagnosisRule<Cause, Cause>[] | undefined;
+  if (!list) {
+    list = rules.filter(
+      (rule) =>
+        typeof rule.match === "function" &&
+        (!Array.isArray(rule.statuses) || rule.statuses.includes(status)) &&
+        (!Array.isArray(rule.services) || (service !== undefined && rule.services.includes(service))),
+    );
+    byService.set(service, list);
+  }
+  return list;
+}
+
+const combined = new WeakMap<readonly DiagnosisRule[], readonly DiagnosisRule[]>();
+
+/**
+ * Rules of a user's own followed by the catalog, made once per array of rules.
+ *
+ * @param rules - the user's rules, if any.
+ */
+export function withCatalog<Own extends string = never>(
+  rules: readonly DiagnosisRule<Own, string>[] | undefined,
+): readonly DiagnosisRule<CauseId | Own, CauseId | Own>[] {
+  if (!rules?.length) return catalog;
+  let all = combined.get(rules);
+  if (!all) {
+    all = [...rules, ...catalog];
+    combined.set(rules, all);
+  }
+  return all as readonly DiagnosisRule<CauseId | Own, CauseId | Own>[];
+}
+
+const byCause: ReadonlyMap<CauseId, DiagnosisRule<CauseId, CauseId>> = new Map(
+  catalog.map((rule) => [rule.cause, rule]),
+);
+
+/**
+ * The diagnosis of a known cause, for a finding the package names itself (a preflight check, the
+ * plain-HTTP guard, what the command worked out) rather than one a rule matched.
+ *
+ * @param cause - the built-in cause id.
+ * @param evidence - the facts the finding was made from.
+ * @param refinement - the confidence and alternatives, when they differ from the entry's.
+ */
+export function diagnosisOf(
+  cause: CauseId,
+  evidence: DiagnosisEvidence,
+  refinement: RuleMatch<CauseId> = {},
+): Diagnosis<CauseId> {
+  const rule = byCause.get(cause);
+  if (!rule) throw new RangeError(`diagnosisOf: ${String(cause)} is not a built-in cause.`);
+  return diagnosisFrom(rule, evidence, refinement);
+}
+
+/** Options of {@link diagnose}. */
+export interface DiagnoseOptions<Own extends string = string> {
+  /** Rules of your own, tried before the built-in {@link catalog}. Defaults to none. */
+  rules?: readonly DiagnosisRule<Own, string>[];
+}
+
+const attached = new WeakMap<object, Diagnosis>();
+
+/**
+ * Remembers the diagnosis of an error, for {@link diagnose} to return. Returns false when the error
+ * already had one, which stays.
+ *
+ * @param error - the error.
+ * @param diagnosis - its diagnosis.
+ */
+export function attachDiagnosis(error: object, diagnosis: Diagnosis): boolean {
+  if (attached.has(error)) return false;
+  attached.set(error, diagnosis);
+  return true;
+}
+
+/**
+ * The diagnosis attached to an error by the policy, if any.
+ *
+ * @param error - any value.
+ */
+export function attachedDiagnosis(error: unknown): Diagnosis | undefined {
+  return typeof error === "object" && error !== null ? attached.get(error) : undefined;
+}
+
+/**
+ * Explains a caught error: returns the diagnosis the `diagnosisPolicy` attached, or classifies
+ * the value itself (a `RestError` thrown without the policy, a Node.js error, an `@azure/identity`
+ * error). Returns `undefined` when no known cause fits. Never throws, whatever it is given.
+ *
+ * @param error - anything a `catch` block received.
+ * @param options - rules of your own.
+ */
+export function diagnose<Own extends string = never>(
+  error: unknown,
+  options?: DiagnoseOptions<Own>,
+): Diagnosis<CauseId | Own> | undefined {
+  try {
+    return (
+      (attachedDiagnosis(error) as Diagnosis<CauseId | Own> | undefined) ??
+      classify(signalsFromThrown(error), withCatalog(options?.rules))
+    );
+  } catch {
+    return undefined;
+  }
+}

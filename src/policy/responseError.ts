@@ -1,0 +1,42 @@
+import { RestError, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
+import { redact } from "../redaction/redact.js";
+import type { FailureSignals } from "../types.js";
+
+/** The largest error body parsed into `details`; a larger one is not an Azure error envelope. */
+const DETAILS_LIMIT = 1024 * 1024;
+
+/**
+ * The error a client would reject a response with, as the SDK builds it: the service's message (or
+ * `Unexpected status code`), its code, the status, the request and the response, and the parsed body
+ * in `details`, redacted.
+ *
+ * @param request - the request.
+ * @param response - the failing response.
+ * @param signals - the failure's signals, which hold the service's code and message.
+ * @param secrets - the request's credential values.
+ */
+export function responseError(
+  request: PipelineRequest,
+  response: PipelineResponse,
+  signals: FailureSignals,
+  secrets: readonly string[],
+): RestError {
+  const error = new RestError(signals.serviceMessage ?? `Unexpected status code: ${response.status}`, {
+    code: signals.serviceCode,
+    statusCode: response.status,
+    request,
+    response,
+  });
+  error.details = parseBody(response.bodyAsText, secrets);
+  return error;
+}
+
+/** The parsed error body, redacted: `details` shows in `util.inspect` and `JSON.stringify` of the error. */
+function parseBody(text: string | null | undefined, secrets: readonly string[]): unknown {
+  if (!text || text.length > DETAILS_LIMIT) return undefined;
+  try {
+    return JSON.parse(redact(text, secrets));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,96 @@
+import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import type { FailureSignals } from "../types.js";
+
+/** How much of a message the rules see: error texts are short, and a bound keeps a 10 MB one cheap. */
+export const TEXT_LIMIT = 4096;
+
+/** How much of a body the rules see: the service's texts and a proxy page's telling start fit in it. */
+export const BODY_LIMIT = 1024;
+
+/** The longest code or request id kept; real ones are far shorter. */
+export const CODE_LIMIT = 128;
+
+/**
+ * Signals with every field present, in one order: the rules then meet a single object shape, and
+ * their reads stay fast (this runs for every failure).
+ */
+export function blankSignals(): FailureSignals {
+  return {
+    status: undefined,
+    serviceCode: undefined,
+    nodeCode: undefined,
+    errorName: undefined,
+    requestId: undefined,
+    service: undefined,
+    method: undefined,
+    host: undefined,
+    operation: undefined,
+    credential: undefined,
+    message: "",
+    body: "",
+    serviceMessage: undefined,
+    scheme: undefined,
+    contentType: undefined,
+    fromAzure: false,
+    bearerChallenge: false,
+  };
+}
+
+/**
+ * Reads a property without letting a throwing getter or a proxy escape.
+ *
+ * @param value - anything.
+ * @param key - the property to read.
+ */
+export function read(value: unknown, key: string): unknown {
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) return undefined;
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A text cut to a bound.
+ *
+ * @param text - the text.
+ * @param limit - the most characters kept.
+ */
+export function bounded(text: string, limit = TEXT_LIMIT): string {
+  return text.length > limit ? text.slice(0, limit) : text;
+}
+
+/**
+ * A non-empty string value, bounded; anything else as absent.
+ *
+ * @param value - anything.
+ * @param limit - the most characters kept.
+ */
+export function stringOr(value: unknown, limit: number): string | undefined {
+  return typeof value === "string" && value !== "" ? bounded(value, limit) : undefined;
+}
+
+/**
+ * Whether a value looks like the SDK's request: a string URL and method, and headers it can read.
+ *
+ * @param value - anything.
+ */
+export function isRequestLike(value: unknown): value is PipelineRequest {
+  return (
+    typeof read(value, "url") === "string" &&
+    typeof read(value, "method") === "string" &&
+    typeof read(read(value, "headers"), "get") === "function"
+  );
+}
+
+/**
+ * Whether a value looks like the SDK's response: a numeric status and headers it can read.
+ *
+ * @param value - anything.
+ */
+export function isResponseLike(value: unknown): value is PipelineResponse {
+  return (
+    typeof read(value, "status") === "number" && typeof read(read(value, "headers"), "get") === "function"
+  );
+}

@@ -1,0 +1,37 @@
+import type { PipelineRequest } from "@azure/core-rest-pipeline";
+import { serviceOfHost, serviceOfUserAgent } from "../services.js";
+import type { CredentialKind, FailureSignals } from "../types.js";
+import { operationOf } from "./operation.js";
+
+/**
+ * The scheme, host and path of an http(s) URL as the SDK writes it, without building a URL object:
+ * this runs for every failure. Userinfo and port are skipped; an IPv6 host keeps its brackets.
+ */
+const HTTP_URL = /^(https?):\/\/(?:[^@/?#]*@)?(\[[^\]/?#]*\]|[^:/?#]*)(?::\d*)?([^?#]*)/i;
+
+/**
+ * The request facts shared by every kind of failure: method, scheme, host, service, operation and the
+ * kind of credential.
+ *
+ * @param signals - the signals to fill in.
+ * @param request - the request as it was sent.
+ * @param credential - the kind of credential it carries, read with its values.
+ */
+export function addRequestFacts(
+  signals: FailureSignals,
+  request: PipelineRequest,
+  credential: CredentialKind | undefined,
+): void {
+  signals.method = request.method;
+  signals.credential = credential;
+  const url = HTTP_URL.exec(request.url);
+  if (url) {
+    signals.scheme = url[1]!.toLowerCase() as "http" | "https";
+    signals.host = url[2]!.toLowerCase();
+  }
+  const headers = request.headers;
+  signals.service =
+    serviceOfUserAgent(headers.get("user-agent") ?? headers.get("x-ms-useragent")) ??
+    serviceOfHost(signals.host);
+  if (url && signals.service === "search") signals.operation = operationOf(url[3] || "/");
+}
