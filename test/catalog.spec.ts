@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { catalog } from "../src/index.js";
-import { classify, type DiagnosisRule, type FailureSignals } from "../src/diagnosis.js";
+import { classify } from "../src/diagnose.js";
+import type { DiagnosisRule, FailureSignals } from "../src/types.js";
 import { DOCUMENTED_CATEGORIES } from "./support/vocabulary.js";
 
 /** Every cause id issue 2 names: a contract with users who match on them. */
@@ -58,16 +59,21 @@ describe("catalog", () => {
   });
 
   it("holds every cause id named in issue 2", () => {
-    const ids = new Set(catalog.map((rule) => rule.cause));
+    const ids = new Set<string>(catalog.map((rule) => rule.cause));
     assert.deepEqual(
       ISSUE_CAUSES.filter((id) => !ids.has(id)),
       [],
     );
   });
 
-  it("cannot be changed by a user", () => {
+  it("cannot be changed by a user, nor can what its entries share with every diagnosis", () => {
     assert.ok(Object.isFrozen(catalog));
     assert.throws(() => (catalog as unknown[]).push({}));
+    for (const rule of catalog) {
+      assert.ok(Object.isFrozen(rule), rule.cause);
+      assert.ok(Object.isFrozen(rule.remediation), rule.cause);
+      assert.ok(Object.isFrozen(rule.docs), rule.cause);
+    }
   });
 
   for (const rule of catalog) {
@@ -123,6 +129,66 @@ describe("catalog", () => {
       assert.equal(rule?.confidence, "inferred", cause);
       assert.ok((rule?.remediation.length ?? 0) >= 2, cause);
     }
+  });
+
+  describe("services: a rule is tried only for the services it names", () => {
+    const rule = (cause: string, services?: DiagnosisRule["services"]): DiagnosisRule => ({
+      cause,
+      category: "request",
+      signal: "test",
+      summary: "A test rule.",
+      remediation: ["Nothing to do."],
+      docs: ["https://example.com/"],
+      services,
+      match: () => true,
+    });
+    const failure = (service?: FailureSignals["service"]): FailureSignals => ({
+      status: 403,
+      service,
+      message: "",
+      body: "",
+      fromAzure: true,
+      bearerChallenge: false,
+    });
+    const rules = [
+      rule("storageOnly", ["storage"]),
+      rule("searchOrVault", ["search", "keyVault"]),
+      rule("any"),
+    ];
+
+    it("skips a rule whose services do not hold the failure's service", () => {
+      assert.equal(classify(failure("storage"), rules)?.cause, "storageOnly");
+      assert.equal(classify(failure("keyVault"), rules)?.cause, "searchOrVault");
+      assert.equal(classify(failure("appConfiguration"), rules)?.cause, "any");
+    });
+
+    it("tries no service's rule on a failure whose service is unknown", () => {
+      assert.equal(classify(failure(undefined), rules)?.cause, "any");
+    });
+
+    it("speaks for Azure AI Search only in the Search entries, and for every client elsewhere", () => {
+      for (const entry of catalog) {
+        if (entry.services) assert.deepEqual(entry.services, ["search"], entry.cause);
+      }
+      const everyClient = catalog.filter((entry) => !entry.services).map((entry) => entry.cause);
+      for (const cause of [
+        "tlsUntrustedCertificate",
+        "connectionRefused",
+        "credentialUnavailable",
+        "gatewayError",
+      ]) {
+        assert.ok(everyClient.includes(cause as (typeof everyClient)[number]), cause);
+      }
+    });
+
+    it("writes no Azure AI Search advice into the causes every client can meet", () => {
+      for (const entry of catalog.filter((e) => !e.services)) {
+        const text = [entry.summary, ...entry.remediation].join(" ");
+        assert.doesNotMatch(text, /AI Search|search\.windows\.net|index(es)?\b/, entry.cause);
+        for (const link of entry.docs)
+          assert.doesNotMatch(link, /\/azure\/search\/|searchservice/, entry.cause);
+      }
+    });
   });
 
   describe("statuses: a rule is tried only for the failures it names", () => {
