@@ -24,3 +24,4 @@ export type {
   PreflightStatus,
   PreflightTls,
 } from "./preflight/types.js";
+export { recordDiagnosis, type DiagnosisSpan } from "./telemetry/record.js";

@@ -12,6 +12,7 @@ import { createPreflightGate } from "./preflight/gate.js";
 import type { PreflightOptions, PreflightReport } from "./preflight/types.js";
 import { credentialsOf, redact, secretsOf } from "./redact.js";
 import { signalsFromResponse, signalsFromThrown } from "./signals.js";
+import { createDiagnosisTelemetry } from "./telemetry/record.js";
 
 /** The name of the policy made by {@link diagnosisPolicy}. */
 export const diagnosisPolicyName = "diagnosisPolicy";
@@ -41,6 +42,15 @@ export interface DiagnosisPolicyOptions {
    * Defaults to false.
    */
   preflight?: boolean | PreflightOptions;
+  /**
+   * Records each diagnosis on the client method's OpenTelemetry span (`error.type` and the
+   * `azure_sdk_doctor.*` attributes) and counts it in `azure_sdk_doctor.client.errors`, through the
+   * application's `@opentelemetry/api` (an optional peer dependency, loaded on the first failure;
+   * without it, or without an SDK registered, nothing is recorded). Added perCall, the policy records
+   * each call's final outcome; added perRetry, every diagnosed attempt, retried ones included.
+   * Defaults to true.
+   */
+  telemetry?: boolean;
 }
 
 /**
@@ -57,6 +67,7 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
   const gate = options.preflight
     ? createPreflightGate(options.preflight === true ? {} : options.preflight)
     : undefined;
+  const telemetry = options.telemetry === false ? undefined : createDiagnosisTelemetry();
 
   function report(
     error: unknown,
@@ -67,6 +78,7 @@ export function diagnosisPolicy(options: DiagnosisPolicyOptions = {}): PipelineP
     if (!diagnosis || typeof error !== "object" || error === null) return error;
     if (enrichError(error, diagnosis, secrets)) {
       logDiagnosis(diagnosis);
+      telemetry?.record(diagnosis, request);
       try {
         options.onDiagnosis?.(diagnosis, error);
       } catch (callbackError) {
