@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the success-path overhead of the policy, diagnose() throughput, the preflight's
+ * `npm run bench`: the success-path overhead of the policy, its own cost with telemetry on and off, diagnose() throughput, the preflight's
  * cost, and retained heap. Prints a table and writes the figures, with the machine they were taken
  * on, to bench/results/latest.json. Run with `node --expose-gc --import tsx bench/main.ts`.
  */
@@ -10,12 +10,14 @@ import { measureDiagnose } from "./diagnose.js";
 import { startBenchServer, type Variant } from "./loopback.js";
 import { measureMemory } from "./memory.js";
 import { measureOverhead } from "./overhead.js";
+import { measurePolicyCost } from "./policyCost.js";
 import { measurePreflight } from "./preflight.js";
 
 const GOALS = {
   ratioOfMedians: 1.01,
   diagnosePerSecond: 500_000,
   worstCallUs: 50,
+  policyOwnNs: 1000,
   preflightHandshakes: 1,
   retainedBytes: 1024 * 1024,
 };
@@ -51,6 +53,8 @@ try {
   const variants: Variant[] = withPreflight ? ["bare", "policy", "preflight"] : ["bare", "policy"];
   console.error(`overhead: ${variants.join(", ")}...`);
   const overhead = await measureOverhead(server, variants);
+  console.error("policy's own cost...");
+  const policyCost = await measurePolicyCost();
   console.error("diagnose()...");
   const diagnosis = await measureDiagnose(9, 2000, GOALS.worstCallUs);
   // Memory before the preflight, whose many new clients leave idle connections that close later.
@@ -69,6 +73,19 @@ try {
       mark(overhead.ratioOfMedians <= GOALS.ratioOfMedians),
     ],
     ["  median of per-round ratios", fixed(overhead.medianOfRoundRatios, 3), "", ""],
+    ["policy's own cost, no network", `pass-through ${fixed(policyCost.passThroughNs)} ns/call`, "", ""],
+    ...(["telemetryOn", "telemetryOff"] as const).map((key): [string, string, string, string] => [
+      `  success, ${key === "telemetryOn" ? "telemetry on" : "telemetry off"}`,
+      `+${fixed(policyCost.successOwnNs[key])} ns/request`,
+      `< ${GOALS.policyOwnNs} ns`,
+      mark(policyCost.successOwnNs[key] < GOALS.policyOwnNs),
+    ]),
+    [
+      "  diagnosed 404, telemetry on / off",
+      `${fixed(policyCost.failureNs.telemetryOn / 1000, 2)} / ${fixed(policyCost.failureNs.telemetryOff / 1000, 2)} µs/request`,
+      "",
+      "",
+    ],
   ];
   if (overhead.variants.preflight) {
     rows.push(
@@ -174,6 +191,7 @@ try {
     machine: host,
     goals: GOALS,
     overhead,
+    policyCost,
     diagnose: diagnosis,
     preflight: preflightFigures ?? null,
     memory,
