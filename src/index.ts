@@ -27,3 +27,4 @@ export type {
   RuleMatch,
   ServiceId,
 } from "./types.js";
+export { recordDiagnosis, type DiagnosisSpan } from "./telemetry/record.js";

@@ -22,7 +22,7 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
   },
   storage: {
     name: "Azure Storage",
-    packages: ["storage-"],
+    packages: ["storage-", "azure-storage-"],
     hosts: [".core.windows.net", ".core.usgovcloudapi.net", ".core.chinacloudapi.cn"],
   },
   keyVault: {

@@ -38,6 +38,31 @@ console.log(JSON.stringify(report));
 const ESM_PROBE = `import * as m from "${PACKAGE_NAME}";\n${PROBE.replace("RESOLVED", `import.meta.resolve("${PACKAGE_NAME}")`)}`;
 const CJS_PROBE = `const m = require("${PACKAGE_NAME}");\n${PROBE.replace("RESOLVED", `require.resolve("${PACKAGE_NAME}")`)}`;
 
+/**
+ * A failure through the policy, then `recordDiagnosis` on a plain span; with `sdk`, the application's
+ * meter provider registered first and its counts printed. Needs `m`, `pipeline` and, optionally, `api`
+ * and `sdk` in scope.
+ */
+const TELEMETRY_PROBE = `
+(async () => {
+  const reader = sdk && new sdk.PeriodicExportingMetricReader({ exporter: new sdk.InMemoryMetricExporter(1), exportIntervalMillis: 3600000 });
+  if (sdk) api.metrics.setGlobalMeterProvider(new sdk.MeterProvider({ readers: [reader] }));
+  const expired = () => Object.assign(new Error("certificate has expired"), { code: "CERT_HAS_EXPIRED" });
+  const request = pipeline.createPipelineRequest({ url: "https://localhost:1/indexes('hotels')/docs/$count" });
+  let cause;
+  try {
+    await m.diagnosisPolicy().sendRequest(request, async () => { throw expired(); });
+  } catch (error) {
+    cause = m.diagnose(error)?.cause;
+  }
+  const span = { attributes: {}, setAttribute(key, value) { this.attributes[key] = value; } };
+  m.recordDiagnosis(span, m.diagnose(expired()));
+  const collected = sdk ? (await reader.collect()).resourceMetrics.scopeMetrics : [];
+  const points = collected.flatMap((s) => s.metrics.flatMap((m) => m.dataPoints.map((p) => [p.attributes["error.type"], p.value])));
+  console.log(JSON.stringify({ cause, span: span.attributes["error.type"], points }));
+})();
+`;
+
 /** A consumer's TypeScript, one file per module system, against the shipped declarations. */
 const TYPED_USE = (load: string): string => `${load}
 const policy: PipelinePolicy = diagnosisPolicy({ rules: [] });
@@ -67,6 +92,8 @@ describe("the published package (npm pack, then imported from ESM and CommonJS)"
 
   let work: string;
   let consumer: string;
+  /** A consumer without @opentelemetry/api, the optional peer. */
+  let bareConsumer: string;
   let files: PackedFile[];
   let manifest: {
     version: string;
@@ -76,12 +103,12 @@ describe("the published package (npm pack, then imported from ESM and CommonJS)"
     peerDependencies?: Record<string, string>;
   };
 
-  async function probe(args: string[]): Promise<Probe> {
+  async function probe<T = Probe>(args: string[], cwd = consumer): Promise<T> {
     const { stdout } = await run(process.execPath, args, {
-      cwd: consumer,
+      cwd,
       env: { ...process.env, NODE_OPTIONS: "" },
     });
-    return JSON.parse(stdout) as Probe;
+    return JSON.parse(stdout) as T;
   }
 
   before(async () => {
@@ -111,20 +138,27 @@ describe("the published package (npm pack, then imported from ESM and CommonJS)"
     assert.ok(result);
     files = result.files;
 
+    /** Unpacks the tarball into a new consumer with these packages of the project's beside it. */
+    const install = async (directory: string, beside: (declared: string[]) => string[]): Promise<void> => {
+      const installed = join(directory, "node_modules", PACKAGE_NAME);
+      await mkdir(installed, { recursive: true });
+      await sh("tar", ["-xzf", join(work, result.filename), "-C", installed, "--strip-components=1"], work);
+      manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as typeof manifest;
+      const declared = [
+        ...Object.keys(manifest.dependencies ?? {}),
+        ...Object.keys(manifest.peerDependencies ?? {}),
+      ];
+      for (const name of beside(declared)) {
+        await mkdir(dirname(join(directory, "node_modules", name)), { recursive: true });
+        await symlink(join(ROOT, "node_modules", name), join(directory, "node_modules", name), "dir");
+      }
+    };
+    // Only what the package declares is installed beside it: an undeclared import fails here. The
+    // OpenTelemetry SDK stands for the application's own.
     consumer = join(work, "consumer");
-    const installed = join(consumer, "node_modules", PACKAGE_NAME);
-    await mkdir(installed, { recursive: true });
-    await sh("tar", ["-xzf", join(work, result.filename), "-C", installed, "--strip-components=1"], work);
-    manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as typeof manifest;
-    // Only what the package declares is installed beside it: an undeclared import fails here.
-    const declared = [
-      ...Object.keys(manifest.dependencies ?? {}),
-      ...Object.keys(manifest.peerDependencies ?? {}),
-    ];
-    for (const name of [...declared, "@types/node"]) {
-      await mkdir(dirname(join(consumer, "node_modules", name)), { recursive: true });
-      await symlink(join(ROOT, "node_modules", name), join(consumer, "node_modules", name), "dir");
-    }
+    await install(consumer, (declared) => [...declared, "@types/node", "@opentelemetry/sdk-metrics"]);
+    bareConsumer = join(work, "bare-consumer");
+    await install(bareConsumer, (declared) => declared.filter((name) => name !== "@opentelemetry/api"));
   });
 
   after(async () => {
@@ -185,6 +219,32 @@ describe("the published package (npm pack, then imported from ESM and CommonJS)"
     }
     assert.deepEqual(cjs.exports, esm.exports);
     assert.deepEqual(cjs.catalog, esm.catalog);
+  });
+
+  it("records a diagnosis through the application's @opentelemetry/api from ESM and CommonJS", async () => {
+    const cjs = `const m = require("${PACKAGE_NAME}"); const pipeline = require("@azure/core-rest-pipeline");
+const api = require("@opentelemetry/api"); const sdk = require("@opentelemetry/sdk-metrics");\n${TELEMETRY_PROBE}`;
+    const esm = `import * as m from "${PACKAGE_NAME}"; import * as pipeline from "@azure/core-rest-pipeline";
+import * as api from "@opentelemetry/api"; import * as sdk from "@opentelemetry/sdk-metrics";\n${TELEMETRY_PROBE}`;
+    const expected = {
+      cause: "tlsCertificateExpired",
+      span: "tlsCertificateExpired",
+      points: [["tlsCertificateExpired", 2]],
+    };
+    assert.deepEqual(await probe(["-e", cjs]), expected);
+    assert.deepEqual(await probe(["--input-type=module", "-e", esm]), expected);
+    assert.deepEqual(manifest.peerDependencies?.["@opentelemetry/api"], ">=1.4.0 <2");
+  });
+
+  it("works unchanged without @opentelemetry/api: the failure is diagnosed, the span still written", async () => {
+    const missing = `try { require.resolve("@opentelemetry/api"); process.exit(3); } catch {}`;
+    const cjs = `${missing} const m = require("${PACKAGE_NAME}"); const pipeline = require("@azure/core-rest-pipeline");
+const sdk = undefined;\n${TELEMETRY_PROBE}`;
+    const esm = `import * as m from "${PACKAGE_NAME}"; import * as pipeline from "@azure/core-rest-pipeline";
+const sdk = undefined;\n${TELEMETRY_PROBE}`;
+    const expected = { cause: "tlsCertificateExpired", span: "tlsCertificateExpired", points: [] };
+    assert.deepEqual(await probe(["-e", cjs], bareConsumer), expected);
+    assert.deepEqual(await probe(["--input-type=module", "-e", esm], bareConsumer), expected);
   });
 
   it("type-checks a TypeScript consumer of either module system against the shipped declarations", async () => {

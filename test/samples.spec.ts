@@ -89,6 +89,16 @@ const expectations: Record<string, (output: string) => void> = {
     assert.match(output, /The built-in catalog explains the rest: invalidApiKey/);
     assert.match(output, /diagnose\(error, \{ rules \}\) without the policy: contosoIndexNotProvisioned/);
   },
+  "telemetry.ts": (output) => {
+    assert.match(output, /azure_sdk_doctor\.client\.errors by cause:\n/);
+    assert.match(
+      output,
+      /\n {2}indexNotFound +2 {2}\(request, search, HTTP 404\)\n/,
+      "both 404s, one series",
+    );
+    assert.match(output, /\n {2}invalidApiKey +1 {2}\(authentication, search, HTTP 403\)\n/);
+    assert.equal(output.match(/^ {2}\w+ +\d+ {2}\(/gm)?.length, 2, "the successful call is not counted");
+  },
   "diagnoseWithoutPolicy.ts": (output) => {
     assert.match(
       output,

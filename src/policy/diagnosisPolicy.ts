@@ -7,6 +7,7 @@ import { enrichError } from "../report/enrich.js";
 import { logDiagnosis, logger } from "../report/log.js";
 import { signalsFromResponse } from "../signals/response.js";
 import { signalsFromThrown } from "../signals/thrown.js";
+import { createDiagnosisTelemetry } from "../telemetry/record.js";
 import type { Diagnosis, DiagnosisRule } from "../types.js";
 import { isAccepted } from "./accepted.js";
 import { createPreflightGate, preflightRefusal } from "./gate.js";
@@ -41,6 +42,15 @@ export interface DiagnosisPolicyOptions<Own extends string = string> {
    * Defaults to false.
    */
   preflight?: boolean | PreflightOptions;
+  /**
+   * Records each diagnosis on the client method's OpenTelemetry span (`error.type` and the
+   * `azure_sdk_doctor.*` attributes) and counts it in `azure_sdk_doctor.client.errors`, through the
+   * application's `@opentelemetry/api` (an optional peer dependency, loaded on the first failure;
+   * without it, or without an SDK registered, nothing is recorded). Added perCall, the policy records
+   * each call's final outcome; added perRetry, every diagnosed attempt, retried ones included.
+   * Defaults to true.
+   */
+  telemetry?: boolean;
 }
 
 /**
@@ -59,6 +69,7 @@ export function diagnosisPolicy<Own extends string = never>(
   const gate = options.preflight
     ? createPreflightGate(options.preflight === true ? {} : options.preflight)
     : undefined;
+  const telemetry = options.telemetry === false ? undefined : createDiagnosisTelemetry();
 
   function report(
     error: unknown,
@@ -69,6 +80,7 @@ export function diagnosisPolicy<Own extends string = never>(
     if (!diagnosis || typeof error !== "object" || error === null) return error;
     if (enrichError(error, diagnosis, secrets)) {
       logDiagnosis(diagnosis);
+      telemetry?.record(diagnosis, request);
       try {
         options.onDiagnosis?.(diagnosis, error);
       } catch (callbackError) {

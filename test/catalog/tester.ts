@@ -63,7 +63,7 @@ const HOSTS: Record<ServiceId, string> = {
 /** The client package each service's requests name in their User-Agent. */
 const PACKAGES: Record<ServiceId, string> = {
   search: "search-documents/13.0.0",
-  storage: "storage-blob/12.34.0",
+  storage: "azure-storage-blob/12.34.0",
   keyVault: "keyvault-secrets/4.12.0",
   appConfiguration: "app-configuration/1.13.0",
   resourceManager: "arm-resources/8.0.0",

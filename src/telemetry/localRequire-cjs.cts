@@ -1,0 +1,2 @@
+/** Node's require, resolving from this module (CommonJS build of localRequire.ts). */
+export const localRequire: NodeJS.Require = require;
