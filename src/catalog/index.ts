@@ -5,6 +5,7 @@ import { keyVaultRules } from "./keyVault.js";
 import { networkRules } from "./network.js";
 import { preflightRules } from "./preflight.js";
 import { searchSdkRules, searchStatusRules, searchTextRules } from "./search.js";
+import { searchServiceRules } from "./searchService.js";
 import { httpRules, tlsRules } from "./tls.js";
 
 /**
@@ -22,5 +23,6 @@ export const catalog: readonly DiagnosisRule[] = Object.freeze([
   ...gatewayRules,
   ...searchStatusRules,
   ...searchSdkRules,
+  ...searchServiceRules,
   ...preflightRules,
 ]);
