@@ -1,12 +1,13 @@
 /**
  * `npm run demo`: every documented failure, diagnosed, in a few seconds and without an Azure account.
  * Prints what a user would find in their log for each (the enriched `error.message`), then the
- * preflight report of a failing endpoint. Exits 1 only when a diagnosis is not the expected one.
+ * preflight report of a failing endpoint, and last the command's report of a service it read through
+ * Resource Manager. Exits 1 only when a diagnosis is not the expected one.
  */
 import { diagnose, preflight } from "../src/index.js";
 import { renderText } from "../src/cli/render.js";
 import { startDemoEnvironment, type DemoEnvironment } from "./environment.js";
-import { scenarios, type DemoScenario } from "./scenarios.js";
+import { commandRun, scenarios, type DemoScenario } from "./scenarios.js";
 
 const INDENT = "    ";
 
@@ -78,6 +79,13 @@ async function main(): Promise<void> {
       if (await show(env, scenario, i + 1)) passed += 1;
     }
     reportOk = await showPreflight(env.faulty.inspectingProxy);
+    console.log(`\n${commandRun.title}`);
+    console.log(indent(`$ ${commandRun.command}`));
+    const shown = await commandRun.run(env);
+    console.log(indent(shown.output.trimEnd()));
+    if (!shown.expected)
+      console.log(indent(`UNEXPECTED: the report does not name ${commandRun.cause}, exact.`));
+    reportOk &&= shown.expected;
   } finally {
     await env.close();
   }

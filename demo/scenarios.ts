@@ -10,7 +10,10 @@ import {
   type SearchClientOptions,
   type SearchIndex,
 } from "@azure/search-documents";
+import { run } from "../src/cli/run.js";
 import { diagnosisPolicy, type CauseId, type DiagnosisPolicyOptions } from "../src/index.js";
+import { startManagedSearch } from "../standin/managedSearch.js";
+import { BUILT_IN_ROLES } from "../standin/searchResourceManager.js";
 import { MADE_UP_SERVICE, type DemoEnvironment } from "./environment.js";
 
 /** A key the service never issued, as after the admin keys were regenerated. */
@@ -212,3 +215,56 @@ export const scenarios: readonly DemoScenario[] = [
     run: (env) => searchClient(env.service.endpoint, "proxy-page", admin(env)).search("*"),
   },
 ];
+
+/**
+ * The demo's last step: the command with --entra against a service whose identity is Owner of the
+ * resource group but holds no Search data role, read through the Resource Manager stand-in.
+ */
+export const commandRun = {
+  title: "The command with --entra: the service's settings and your roles, read through Resource Manager",
+  command: "azure-sdk-doctor <endpoint> --index hotels --entra --arm-endpoint <Resource Manager stand-in>",
+  cause: "missingRoleAssignment" as CauseId,
+  /** Runs the command in this process, signed in through the Entra ID stand-in; returns its report. */
+  async run(env: DemoEnvironment): Promise<{ output: string; expected: boolean }> {
+    const azure = await startManagedSearch({ authority: env.service.authority, trust: false });
+    const credentialEnv = azure.credentialEnv();
+    const saved = Object.fromEntries(Object.keys(credentialEnv).map((name) => [name, process.env[name]]));
+    try {
+      azure.world.roleAssignments = [
+        {
+          principalId: azure.app.objectId,
+          principalType: "ServicePrincipal",
+          roleDefinitionId: BUILT_IN_ROLES.owner.id,
+          scope: `/subscriptions/${azure.service.subscriptionId}/resourceGroups/${azure.service.resourceGroup}`,
+        },
+      ];
+      // DefaultAzureCredential reads the process's environment.
+      Object.assign(process.env, credentialEnv);
+      let output = "";
+      const code = await run(
+        [
+          azure.search.endpoint,
+          "--index",
+          "hotels",
+          "--entra",
+          "--arm-endpoint",
+          azure.resourceManager.endpoint,
+        ],
+        {
+          stdout: { write: (text: string) => (output += text) },
+          stderr: { write: (text: string) => (output += text) },
+          env: process.env,
+        },
+      );
+      const expected =
+        code === 1 && /^✗ call .*\[missingRoleAssignment\]$/m.test(output) && /^ {4}Exact: /m.test(output);
+      return { output, expected };
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await azure.close();
+    }
+  },
+};

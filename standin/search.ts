@@ -6,7 +6,8 @@
  * Who may do what:
  * - the admin key may do everything; the query key only document reads; any other key gets an empty 403;
  * - a bearer token "token-with-role" may do everything, "token-without-role" gets 403 `Authorization failed.`,
- *   and with `apiKeyOnly` every bearer token gets 401 with a WWW-Authenticate challenge.
+ *   and with `apiKeyOnly` every bearer token gets 401 with a WWW-Authenticate challenge;
+ * - an `access` rule, when given, decides first (standin/searchAccess.ts derives one from Resource Manager's view).
  * Index names pick a failure (see {@link SCENARIOS}); "hotels" is a healthy index of 42 documents.
  */
 import { randomUUID } from "node:crypto";
@@ -84,10 +85,28 @@ export const SCENARIOS: Record<string, Scenario> = {
   },
 };
 
+/** The credential of a request and what it asks for, as {@link SearchStandInOptions.access} sees them. */
+export interface SearchRequestFacts {
+  apiKey?: string;
+  bearer?: string;
+  /** Whether it reads documents, which a query key and a data reader may do. */
+  isRead: boolean;
+  /** The index it is about, if any. */
+  indexName?: string;
+}
+
+/**
+ * Decides a request before the built-in rules: a {@link Scenario} refuses it with that answer, `"allow"`
+ * lets it through, `undefined` leaves it to the built-in rules below.
+ */
+export type SearchAccess = (request: SearchRequestFacts) => Scenario | "allow" | undefined;
+
 /** Options of {@link startSearchStandIn}. */
 export interface SearchStandInOptions {
   /** Refuse bearer tokens with 401, as a service with API keys only does. Defaults to false. */
   apiKeyOnly?: boolean;
+  /** Decides who may call, as the service's settings and role assignments would. Defaults to the built-in rules. */
+  access?: SearchAccess;
   /** An authority to sign the certificate with. Defaults to a new "Stand-in Test Root". */
   authority?: Authority;
   /** Make this process trust the authority (as NODE_EXTRA_CA_CERTS would). Defaults to true. */
@@ -116,7 +135,13 @@ export async function startSearchStandIn(options: SearchStandInOptions = {}): Pr
   const server = await startTlsServer({
     cert: leaf.fullChain,
     key: leaf.key,
-    handler: (req, res) => answer(req, res, { adminKey, queryKey, apiKeyOnly: options.apiKeyOnly ?? false }),
+    handler: (req, res) =>
+      answer(req, res, {
+        adminKey,
+        queryKey,
+        apiKeyOnly: options.apiKeyOnly ?? false,
+        access: options.access,
+      }),
   });
   const untrust = options.trust === false ? () => undefined : trustInProcess(authority.cert);
   return {
@@ -137,6 +162,7 @@ interface Access {
   adminKey: string;
   queryKey: string;
   apiKeyOnly: boolean;
+  access?: SearchAccess;
 }
 
 function answer(req: http.IncomingMessage, res: http.ServerResponse, access: Access): void {
@@ -157,15 +183,26 @@ function answer(req: http.IncomingMessage, res: http.ServerResponse, access: Acc
 
     const apiKey = req.headers["api-key"];
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-    if (bearer !== undefined) {
-      if (access.apiKeyOnly)
-        return send(401, "", {
-          "www-authenticate":
-            'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
-        });
-      if (bearer !== "token-with-role") return send(403, envelope("Authorization failed."));
-    } else if (apiKey !== access.adminKey && !(apiKey === access.queryKey && isRead)) {
-      return send(403);
+    const decided = access.access?.({
+      apiKey: typeof apiKey === "string" ? apiKey : undefined,
+      bearer,
+      isRead,
+      indexName,
+    });
+    if (decided !== undefined && decided !== "allow") {
+      return send(decided.status, decided.body ?? "", decided.headers, decided.foreign);
+    }
+    if (decided === undefined) {
+      if (bearer !== undefined) {
+        if (access.apiKeyOnly)
+          return send(401, "", {
+            "www-authenticate":
+              'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+          });
+        if (bearer !== "token-with-role") return send(403, envelope("Authorization failed."));
+      } else if (apiKey !== access.adminKey && !(apiKey === access.queryKey && isRead)) {
+        return send(403);
+      }
     }
 
     const scenario = indexName !== undefined ? SCENARIOS[indexName] : undefined;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { scenarios, WRONG_KEY } from "../demo/scenarios.js";
+import { commandRun, scenarios, WRONG_KEY } from "../demo/scenarios.js";
 import { closedPort } from "../standin/servers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -70,6 +70,23 @@ describe("npm run demo", function () {
     assert.match(report, /\n {4}\d+ problems?: [1-9]\d* failures?/);
   });
 
+  it("ends with the command's report of a service it read through Resource Manager", () => {
+    const start = output.indexOf(`\n${commandRun.title}\n`);
+    assert.ok(start >= 0, "the heading");
+    const report = output.slice(start);
+    assert.match(report, /\n {4}✓ service +contoso-search in search-rg \(standard, westeurope\)/);
+    assert.match(
+      report,
+      /\n {4}! roles +Object id [0-9a-f-]{36} holds Owner on the resource group; no Search data role;/,
+    );
+    assert.match(report, /\n {4}✓ token +For https:\/\/search\.azure\.com /);
+    assert.match(report, /\n {4}✗ call +HTTP 403: .*\[missingRoleAssignment\]\n {8}Exact: /);
+    assert.match(
+      report,
+      /\n {8}• Assign Search Index Data Reader to the principal [0-9a-f-]{36} on the search service: az role assignment create /,
+    );
+  });
+
   it("covers the documented failures", () => {
     const causes = new Set<string>(scenarios.map((s) => s.cause));
     for (const cause of [
@@ -94,5 +111,7 @@ describe("npm run demo", function () {
     assert.ok(!output.includes(WRONG_KEY));
     assert.doesNotMatch(output, /(admin|query)-[0-9a-f]{8}-[0-9a-f]{4}-/, "no stand-in key");
     assert.doesNotMatch(output, /token-with(out)?-role/, "no bearer token");
+    assert.doesNotMatch(output, /eyJ[\w-]+\.eyJ/, "no Entra ID token");
+    assert.doesNotMatch(output, /stand-in-secret~/, "no client secret");
   });
 });

@@ -2,6 +2,7 @@ import { defineCatalog } from "./define.js";
 import { encryptionKeyRules } from "./search/encryptionKeys.js";
 import { searchEndpointFindings } from "./search/endpoint.js";
 import { searchSdkRules } from "./search/sdk.js";
+import { searchServiceFindings } from "./search/service.js";
 import { searchStatusRules } from "./search/statuses.js";
 import { searchTextRules } from "./search/texts.js";
 import { gatewayRules } from "./shared/gateway.js";
@@ -34,6 +35,7 @@ export const catalog = defineCatalog([
   ...tlsFindings,
   ...proxyFindings,
   ...searchEndpointFindings,
+  ...searchServiceFindings,
 ]);
 
 /**

@@ -1,4 +1,6 @@
 import { parseArgs } from "node:util";
+import { CLOUDS, isCloudName, type CloudName } from "./cloud.js";
+import { parseResourceId } from "./service/locate.js";
 
 /** What a run of the command was asked to do. */
 export interface DoctorOptions {
@@ -8,8 +10,14 @@ export interface DoctorOptions {
   index?: string;
   /** The environment variable that holds the api-key. */
   apiKeyEnv?: string;
-  /** Sign in with DefaultAzureCredential. */
+  /** Sign in with DefaultAzureCredential: for the call without an api-key, and to read the service through Resource Manager. */
   entra: boolean;
+  /** The search service's resource id, instead of finding it by its endpoint. */
+  resourceId?: string;
+  /** The cloud, instead of the one the endpoint's host suffix names. */
+  cloud?: CloudName;
+  /** The Resource Manager endpoint, instead of the cloud's. */
+  armEndpoint?: string;
   /** Print only the JSON report. */
   json: boolean;
   /** The most any single network step may take, in milliseconds. */
@@ -28,15 +36,21 @@ export class UsageError extends Error {
 export const DEFAULT_TIMEOUT_MS = 5000;
 
 /** The usage text, printed by `--help` and after a usage error. */
-export const USAGE = `Usage: azure-sdk-doctor <endpoint> [--index NAME] [--api-key-env VAR | --entra] [--json] [--timeout MS]
+export const USAGE = `Usage: azure-sdk-doctor <endpoint> [--index NAME] [--api-key-env VAR] [--entra [--resource-id ID]] [--cloud NAME] [--json] [--timeout MS]
 
 Checks HTTPS, TLS, the certificate and the network path to an Azure AI Search endpoint from where it
-runs, before any credential is sent. With credentials, it then makes one real call and explains it.
+runs, before any credential is sent. With credentials, it then makes one real call and explains it;
+with --entra it also reads the service's settings and your roles through Resource Manager.
 
 Options:
   --index NAME        count the documents of this index; with an api-key, also tells a query key from an invalid one
   --api-key-env VAR   read the api-key from the environment variable VAR (a key is never taken from the command line)
-  --entra             sign in with DefaultAzureCredential (needs the @azure/identity package)
+  --entra             sign in with DefaultAzureCredential (needs @azure/identity): the call uses it unless
+                      --api-key-env is given, and it reads the service's settings and your role assignments
+                      (needs @azure/arm-resourcegraph, @azure/arm-search and @azure/arm-authorization)
+  --resource-id ID    with --entra, the service's resource id, instead of finding it with Resource Graph
+  --cloud NAME        ${Object.keys(CLOUDS).join(", ")} (default: from the endpoint's host)
+  --arm-endpoint URL  with --entra, the Resource Manager endpoint, instead of the cloud's
   --json              print only the report, as JSON
   --timeout MS        the most each network step and the call may take, in milliseconds (default ${DEFAULT_TIMEOUT_MS})
   -h, --help          print this help
@@ -49,6 +63,9 @@ const OPTIONS = {
   index: { type: "string" },
   "api-key-env": { type: "string" },
   entra: { type: "boolean", default: false },
+  "resource-id": { type: "string" },
+  cloud: { type: "string" },
+  "arm-endpoint": { type: "string" },
   json: { type: "boolean", default: false },
   timeout: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
@@ -82,14 +99,24 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
   const endpoint = checkedEndpoint(positionals[0] ?? "");
 
-  if (values["api-key-env"] !== undefined && values.entra) {
-    throw new UsageError("--api-key-env and --entra exclude each other: choose one credential");
-  }
   if (values["api-key-env"] !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(values["api-key-env"])) {
     throw new UsageError("--api-key-env takes the name of an environment variable, not a key");
   }
   if (values.index !== undefined && values.index.trim() === "")
     throw new UsageError("--index needs an index name");
+  for (const name of ["resource-id", "arm-endpoint"] as const) {
+    if (values[name] !== undefined && !values.entra)
+      throw new UsageError(`--${name} is for reading the service through Resource Manager: add --entra`);
+  }
+  if (values["resource-id"] !== undefined && !parseResourceId(values["resource-id"])) {
+    throw new UsageError(
+      "--resource-id takes /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Search/searchServices/<name>",
+    );
+  }
+  const cloud = values.cloud;
+  if (cloud !== undefined && !isCloudName(cloud)) {
+    throw new UsageError(`--cloud takes one of ${Object.keys(CLOUDS).join(", ")}`);
+  }
 
   return {
     kind: "run",
@@ -98,6 +125,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       index: values.index,
       apiKeyEnv: values["api-key-env"],
       entra: values.entra,
+      resourceId: values["resource-id"],
+      cloud,
+      armEndpoint:
+        values["arm-endpoint"] === undefined ? undefined : checkedArmEndpoint(values["arm-endpoint"]),
       json: values.json,
       timeoutMs: values.timeout === undefined ? DEFAULT_TIMEOUT_MS : checkedTimeout(values.timeout),
     },
@@ -115,6 +146,18 @@ function checkedEndpoint(text: string): string {
     throw new UsageError(`the endpoint's scheme ${url.protocol} is not supported; expected https://`);
   }
   return text;
+}
+
+function checkedArmEndpoint(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError("--arm-endpoint is not a URL; expected https://management.azure.com or the like");
+  }
+  // Tokens go there: plain HTTP would expose them.
+  if (url.protocol !== "https:") throw new UsageError("--arm-endpoint must be an https:// URL");
+  return url.origin;
 }
 
 function checkedTimeout(text: string): number {

@@ -4,7 +4,9 @@ import { diagnose, diagnosisOf } from "../diagnose.js";
 import { diagnosisPolicy } from "../policy/diagnosisPolicy.js";
 import type { PreflightStatus } from "../preflight/types.js";
 import { redact } from "../redaction/redact.js";
+import { MARKER } from "../report/enrich.js";
 import type { Diagnosis } from "../types.js";
+import type { TokenReport } from "./token.js";
 
 /**
  * A Microsoft Entra ID credential, as SearchClient takes it. Read off the client's constructor: the
@@ -21,14 +23,22 @@ export interface CallResult {
   operation: "documentCount" | "serviceStatistics";
   /** The index, when one was given. */
   index?: string;
-  /** Which credential was used, never its value. */
-  credential: "apiKey" | "entra";
-  /** `skip` when the preflight failed and nothing was sent. */
+  /** Which credential was used, never its value; `none` when none was given and no call was made. */
+  credential: "apiKey" | "entra" | "none";
+  /** `skip` when the preflight failed or no credential was given, and nothing was sent. */
   status: PreflightStatus;
   /** One line that says what happened. */
   summary: string;
   /** For a warning or failure, what the diagnosis policy found. */
   diagnosis?: Diagnosis<CauseId>;
+  /** For an exact diagnosis, the fact that made it exact. */
+  basis?: string;
+  /** The causes the call could not tell apart, when it names more than one. */
+  between?: readonly CauseId[];
+  /** The credential's own error text, redacted, when it got no token: the steps refer to it. */
+  error?: string;
+  /** The token the call sent, checked here: its claims, never the token. */
+  token?: TokenReport;
 }
 
 /** What a call needs. */
@@ -37,7 +47,13 @@ export interface CallRequest {
   index?: string;
   credential: CallCredential;
   timeoutMs: number;
+  /** The search audience of the service's cloud, for a token. */
+  audience?: string;
 }
+
+/** The one step that tells the two causes apart, for a run without --index. */
+const TELL_APART_STEP =
+  "Run again with --index NAME (any index of the service): a query key reads it, while an invalid key, or a refused network, gets 403 there too.";
 
 /** The two causes an empty 403 to an api-key on an admin operation can be, which a document read tells apart. */
 const AMBIGUOUS_403: ReadonlySet<CauseId> = new Set(["queryKeyForAdminOperation", "invalidApiKey"]);
@@ -52,14 +68,14 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
  * @param request - endpoint, index, credential and timeout.
  */
 export async function callService(request: CallRequest): Promise<CallResult> {
-  const { endpoint, index, credential, timeoutMs } = request;
+  const { endpoint, index, credential, timeoutMs, audience } = request;
   const secrets = credential.kind === "apiKey" ? [credential.key] : [];
   const sdkCredential =
     credential.kind === "apiKey" ? new AzureKeyCredential(credential.key) : credential.credential;
   const options = {
     // One answer, at once: retries would hide a throttled or failing service behind seconds of backoff.
     retryOptions: { maxRetries: 0 },
-    audience: audienceOf(endpoint),
+    audience,
     additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" as const }],
   };
   const base = {
@@ -113,10 +129,13 @@ export async function callService(request: CallRequest): Promise<CallResult> {
   const first = diagnose(stats.error);
   if (!first || !AMBIGUOUS_403.has(first.cause) || first.evidence.status !== 403) return failed(stats.error);
   if (!index) {
+    const inferred = failed(stats.error);
     return {
-      ...failed(stats.error),
+      ...inferred,
       summary:
-        "The api-key got an empty 403 on service statistics: it is a query key, an invalid key, or this network is refused; run again with --index NAME to tell them apart.",
+        "The api-key got an empty 403 on service statistics, an admin operation: it is a query key, or an invalid key (or this network is refused).",
+      between: ["queryKeyForAdminOperation", "invalidApiKey"],
+      diagnosis: inferred.diagnosis && { ...inferred.diagnosis, remediation: [TELL_APART_STEP] },
     };
   }
 
@@ -124,9 +143,11 @@ export async function callService(request: CallRequest): Promise<CallResult> {
   if (read.ok) {
     return {
       ...base,
-      status: "warn",
+      // A failure, as without --index where the key cannot be told from an invalid one: --index must not flip the exit status.
+      status: "fail",
       summary: `The api-key is a query key: index ${index} holds ${read.value} documents, but admin operations (service statistics) get 403.`,
       diagnosis: queryKeyDiagnosis(first),
+      basis: `a document read of index ${index} with the same key succeeded`,
     };
   }
   const second = diagnose(read.error);
@@ -154,8 +175,18 @@ function failure(
   timeoutMs: number,
   secrets: readonly string[],
   prefix: string,
-): Pick<CallResult, "status" | "summary" | "diagnosis"> {
+): Pick<CallResult, "status" | "summary" | "diagnosis" | "error"> {
   const diagnosis = diagnose(error);
+  if (diagnosis && IDENTITY_CAUSES.has(diagnosis.cause)) {
+    // The request never left: its evidence says no credential was on it, while the run used --entra.
+    const { credential: _unsent, ...evidence } = diagnosis.evidence;
+    return {
+      status: "fail",
+      summary: `${prefix}No token, so no request was sent: ${diagnosis.summary}`,
+      diagnosis: { ...diagnosis, evidence },
+      error: identityText(error, secrets),
+    };
+  }
   if (diagnosis) {
     const status = diagnosis.evidence.status === undefined ? "" : `HTTP ${diagnosis.evidence.status}: `;
     return { status: "fail", summary: `${prefix}${status}${diagnosis.summary}`, diagnosis };
@@ -171,14 +202,16 @@ function failure(
   return { status: "fail", summary: `${prefix}${redact(message.split("\n")[0] ?? "", secrets)}` };
 }
 
-function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`;
+/** Causes of a credential that got no token, whose steps send the reader to the credential's own text. */
+const IDENTITY_CAUSES: ReadonlySet<CauseId> = new Set(["credentialUnavailable", "tokenRequestFailed"]);
+
+/** The credential's own message without the diagnosis the policy appended, redacted, at most 20 lines. */
+function identityText(error: unknown, secrets: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const own = message.split(`\n${MARKER}`)[0] ?? "";
+  return redact(own.split("\n").slice(0, 20).join("\n"), secrets).trim();
 }
 
-/** The token audience of the endpoint's cloud; the SDK's default is the public cloud's. */
-function audienceOf(endpoint: string): string | undefined {
-  const host = new URL(endpoint).hostname.toLowerCase();
-  if (host.endsWith(".search.azure.us")) return "https://search.azure.us";
-  if (host.endsWith(".search.azure.cn")) return "https://search.azure.cn";
-  return undefined;
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
 }

@@ -3,10 +3,14 @@ import type { CauseId } from "../catalog/index.js";
 import type { Diagnosis } from "../types.js";
 import type { PreflightCheck, PreflightReport, PreflightStatus } from "../preflight/types.js";
 import type { CallResult } from "./call.js";
+import { factLines } from "./service/lines.js";
+import type { ServiceSection } from "./service/types.js";
 
-/** What the command found: the preflight's report and, with credentials, the call's result. */
+/** What the command found: the preflight's report, what Resource Manager said, and the call's result. */
 export interface DoctorReport extends PreflightReport {
-  /** The real call, present when credentials were given. */
+  /** What was read about the service through Resource Manager, present with `--entra`. */
+  service?: ServiceSection;
+  /** The real call, or why none was made. */
   call?: CallResult;
 }
 
@@ -52,12 +56,18 @@ export function renderText(report: DoctorReport, colour: boolean, heading: strin
     status: PreflightStatus,
     summary: string,
     diagnosis: Diagnosis<CauseId> | undefined,
+    call?: CallResult,
   ): void => {
     const cause =
       diagnosis && (status === "warn" || status === "fail")
-        ? ` ${style("bold", `[${causeLabel(diagnosis)}]`)}`
+        ? ` ${style("bold", `[${call?.between?.join(" or ") ?? causeLabel(diagnosis)}]`)}`
         : "";
     lines.push(`${style(MARK_STYLES[status], MARKS[status])} ${name.padEnd(NAME_WIDTH)}${summary}${cause}`);
+    // The credential's own text, which the first step of its cause refers to.
+    for (const line of call?.error?.split("\n") ?? []) lines.push(`    ${style("dim", "│")} ${line}`);
+    if (call?.basis && diagnosis && (status === "warn" || status === "fail")) {
+      lines.push(`    Exact: ${call.basis}.`);
+    }
     if (!diagnosis || (status !== "warn" && status !== "fail")) return;
     // Two checks often fail for one cause (tls and certificate): its steps are worth reading once.
     if (explained.has(diagnosis.cause)) {
@@ -72,16 +82,28 @@ export function renderText(report: DoctorReport, colour: boolean, heading: strin
     for (const link of diagnosis.docs) lines.push(`    ${style("dim", "See")} ${link}`);
   };
   for (const check of report.checks) lineOf(check.id, check.status, check.summary, check.diagnosis);
-  if (report.call) lineOf("call", report.call.status, report.call.summary, report.call.diagnosis);
+  const facts = factLines(report.service, report.call);
+  for (const fact of facts) lineOf(fact.name, fact.status, fact.summary, undefined);
+  if (report.call)
+    lineOf("call", report.call.status, report.call.summary, report.call.diagnosis, report.call);
 
-  const outcomes: { status: PreflightStatus }[] = [...report.checks, ...(report.call ? [report.call] : [])];
+  const outcomes: { status: PreflightStatus }[] = [
+    ...report.checks,
+    ...facts,
+    ...(report.call ? [report.call] : []),
+  ];
   const failures = outcomes.filter((o) => o.status === "fail").length;
   const warnings = outcomes.filter((o) => o.status === "warn").length;
   const problems = failures + warnings;
   lines.push("");
   lines.push(
     problems === 0
-      ? style(["bold", "green"], "No issues found.")
+      ? style(
+          ["bold", "green"],
+          report.call?.credential === "none"
+            ? "No issues found in the preflight; no call was made."
+            : "No issues found.",
+        )
       : style(
           ["bold", failures > 0 ? "red" : "yellow"],
           `${problems} ${problems === 1 ? "problem" : "problems"}: ${plural(failures, "failure")}, ${plural(warnings, "warning")}.`,
@@ -91,18 +113,19 @@ export function renderText(report: DoctorReport, colour: boolean, heading: strin
 }
 
 /**
- * The report as JSON: `{ endpoint, ok, checks, tls, call? }`.
+ * The report as JSON: `{ endpoint, ok, checks, tls, service?, call? }`.
  *
  * @param report - what the command found.
  * @param ok - whether the command succeeds.
  */
 export function renderJson(report: DoctorReport, ok: boolean): string {
-  const { endpoint, checks, tls, call } = report;
-  return `${JSON.stringify({ endpoint, ok, checks, tls, call }, null, 2)}\n`;
+  const { endpoint, checks, tls, service, call } = report;
+  return `${JSON.stringify({ endpoint, ok, checks, tls, service, call }, null, 2)}\n`;
 }
 
 /**
- * Whether a report passes: no check failed and the call, if made, did not fail.
+ * Whether a report passes: no check failed, no fact read about the service or the token failed, and
+ * the call, if made, did not fail.
  *
  * @param report - what the command found.
  */
@@ -110,6 +133,7 @@ export function passes(report: DoctorReport): boolean {
   return (
     report.ok &&
     !report.checks.some((check: PreflightCheck) => check.status === "fail") &&
+    !factLines(report.service, report.call).some((fact) => fact.status === "fail") &&
     report.call?.status !== "fail"
   );
 }

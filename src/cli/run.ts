@@ -1,7 +1,8 @@
 import { preflight } from "../preflight/preflight.js";
 import { redact } from "../redaction/redact.js";
 import { parseCommandLine, USAGE, UsageError, type DoctorOptions } from "./args.js";
-import { callService, type CallCredential, type CallResult, type TokenCredential } from "./call.js";
+import { cloudOf } from "./cloud.js";
+import { callNotMade, examine } from "./examine.js";
 import { passes, renderJson, renderText, wantsColour, type DoctorReport } from "./render.js";
 import { packageVersion } from "./version.js";
 
@@ -85,8 +86,13 @@ async function runWith(
     return EXIT.problem;
   }
 
-  if (key !== undefined || options.entra) {
-    report = { ...report, call: await makeCall(options, report.ok, key) };
+  if (io.env.AZURE_CLIENT_SECRET) secrets.push(io.env.AZURE_CLIENT_SECRET);
+  const credentialGiven = key !== undefined || options.entra;
+  if (credentialGiven && report.ok) {
+    const cloud = cloudOf(options.endpoint, options.cloud);
+    report = { ...report, ...(await examine(options, cloud, key, io.env, (token) => secrets.push(token))) };
+  } else {
+    report = { ...report, call: callNotMade(options, key !== undefined, io.env) };
   }
 
   const ok = passes(report);
@@ -97,51 +103,4 @@ async function runWith(
     print(io.stdout, renderText(report, wantsColour(io.stdout.isTTY, io.env), heading));
   }
   return ok ? EXIT.ok : EXIT.problem;
-}
-
-async function makeCall(
-  options: DoctorOptions,
-  preflightPassed: boolean,
-  key: string | undefined,
-): Promise<CallResult> {
-  const base = {
-    operation: options.index ? "documentCount" : "serviceStatistics",
-    index: options.index,
-    credential: key !== undefined ? "apiKey" : "entra",
-  } as const;
-  if (!preflightPassed) {
-    return {
-      ...base,
-      status: "skip",
-      summary: "Not made: the preflight failed, and credentials are never sent to such an endpoint.",
-    };
-  }
-  let credential: CallCredential;
-  if (key !== undefined) {
-    credential = { kind: "apiKey", key };
-  } else {
-    const entra = await loadEntraCredential();
-    if (typeof entra === "string") return { ...base, status: "fail", summary: entra };
-    credential = { kind: "entra", credential: entra };
-  }
-  return callService({
-    endpoint: options.endpoint,
-    index: options.index,
-    credential,
-    timeoutMs: options.timeoutMs,
-  });
-}
-
-/** DefaultAzureCredential from the optional peer @azure/identity, or why it cannot be had. */
-async function loadEntraCredential(): Promise<TokenCredential | string> {
-  try {
-    const identity = await import("@azure/identity");
-    return new identity.DefaultAzureCredential();
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      return "--entra needs the @azure/identity package, which is not installed: run npm install @azure/identity.";
-    }
-    return `--entra could not load @azure/identity: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }

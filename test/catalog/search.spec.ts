@@ -276,5 +276,11 @@ describeDomain("Azure AI Search: the SDK around a response", {
       ],
     },
   },
-  findings: ["unexpectedEndpoint"],
+  findings: [
+    "unexpectedEndpoint",
+    "apiKeysDisabled",
+    "tokenAudienceMismatch",
+    "tokenTenantMismatch",
+    "tokenExpired",
+  ],
 });

@@ -35,7 +35,9 @@ interface JsonReport {
     credential: string;
     status: string;
     summary: string;
-    diagnosis?: { cause: string; confidence: string };
+    basis?: string;
+    between?: string[];
+    diagnosis?: { cause: string; confidence: string; remediation: string[] };
   };
 }
 
@@ -143,10 +145,28 @@ describe("azure-sdk-doctor command", function () {
         says: /name of an environment variable/,
       },
       {
-        name: "--api-key-env with --entra",
-        args: ["https://localhost:1", "--api-key-env", "K", "--entra"],
-        env: { K: "x".repeat(20) },
-        says: /exclude each other/,
+        name: "--resource-id without --entra",
+        args: [
+          "https://localhost:1",
+          "--resource-id",
+          "/subscriptions/x/resourceGroups/g/providers/Microsoft.Search/searchServices/s",
+        ],
+        says: /--resource-id is for reading the service through Resource Manager: add --entra/,
+      },
+      {
+        name: "a --resource-id that is not a search service's",
+        args: ["https://localhost:1", "--entra", "--resource-id", "/subscriptions/x/resourceGroups/g"],
+        says: /--resource-id takes \/subscriptions\/<id>\/resourceGroups\/<group>\/providers\/Microsoft\.Search\/searchServices\/<name>/,
+      },
+      {
+        name: "an unknown cloud",
+        args: ["https://localhost:1", "--cloud", "AzureMoon"],
+        says: /--cloud takes one of AzurePublicCloud, AzureUSGovernment, AzureChinaCloud/,
+      },
+      {
+        name: "an http:// --arm-endpoint",
+        args: ["https://localhost:1", "--entra", "--arm-endpoint", "http://localhost:2"],
+        says: /--arm-endpoint must be an https:\/\/ URL/,
       },
       {
         name: "a timeout that is not a number",
@@ -211,12 +231,31 @@ describe("azure-sdk-doctor command", function () {
       assertNoSecret(outcome, standIn.adminKey);
     });
 
-    it("without credentials: only the preflight, no call", async () => {
+    it("without credentials: only the preflight, and it says plainly that no call was made", async () => {
       const before = standIn.server.requests.length;
-      const outcome = await doctor([standIn.endpoint, "--json"]);
-      assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
-      assert.equal(json(outcome).call, undefined);
+      const [asJson, text] = await Promise.all([
+        doctor([standIn.endpoint, "--json"]),
+        doctor([standIn.endpoint]),
+      ]);
+      assert.equal(asJson.code, 0, asJson.stdout + asJson.stderr);
+      const call = json(asJson).call;
+      assert.equal(call?.credential, "none");
+      assert.equal(call?.status, "skip");
+      assert.match(call?.summary ?? "", /^No call was made: no credential was given\. Add --api-key-env VAR/);
+      assert.match(text.stdout, /^- call +No call was made: no credential was given\./m);
+      assert.match(text.stdout, /\nNo issues found in the preflight; no call was made\.\n$/);
       assert.equal(standIn.server.requests.length, before, "no HTTP request was made");
+    });
+
+    it("a key in the environment but --api-key-env forgotten: names the variable, never its value", async () => {
+      const outcome = await doctor([standIn.endpoint], { AZURE_SEARCH_API_KEY: standIn.adminKey });
+      assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
+      assert.match(
+        outcome.stdout,
+        /^- call +No call was made: no credential was given\. AZURE_SEARCH_API_KEY is set in the environment: add --api-key-env AZURE_SEARCH_API_KEY to use it/m,
+      );
+      assert.match(outcome.stdout, /\nNo issues found in the preflight; no call was made\.\n$/);
+      assertNoSecret(outcome, standIn.adminKey);
     });
 
     it("colour only when asked: FORCE_COLOR adds it, NO_COLOR wins over it", async () => {
@@ -229,39 +268,59 @@ describe("azure-sdk-doctor command", function () {
   });
 
   describe("api-keys: a query key told from an invalid one", () => {
-    it("a query key with --index: a warning naming queryKeyForAdminOperation, exact, exit 0", async () => {
+    it("a query key with --index: queryKeyForAdminOperation, exact, with the fact that made it so, exit 1", async () => {
       const outcome = await doctor(
         [standIn.endpoint, "--index", "hotels", "--api-key-env", "SEARCH_KEY", "--json"],
         {
           SEARCH_KEY: standIn.queryKey,
         },
       );
-      assert.equal(outcome.code, 0, outcome.stdout + outcome.stderr);
+      assert.equal(outcome.code, 1, outcome.stdout + outcome.stderr);
       const call = json(outcome).call;
-      assert.equal(call?.status, "warn");
+      assert.equal(call?.status, "fail");
       assert.equal(call?.diagnosis?.cause, "queryKeyForAdminOperation");
       assert.equal(call?.diagnosis?.confidence, "exact");
+      assert.equal(call?.basis, "a document read of index hotels with the same key succeeded");
       assert.match(call?.summary ?? "", /query key.*42 documents/);
       assertNoSecret(outcome, standIn.queryKey);
 
       const text = await doctor([standIn.endpoint, "--index", "hotels", "--api-key-env", "SEARCH_KEY"], {
         SEARCH_KEY: standIn.queryKey,
       });
-      assert.match(text.stdout, /^! call +.*\[queryKeyForAdminOperation\]$/m);
+      assert.match(text.stdout, /^✗ call +.*\[queryKeyForAdminOperation\]$/m);
+      assert.match(
+        text.stdout,
+        /^ {4}Exact: a document read of index hotels with the same key succeeded\.$/m,
+      );
       assert.match(text.stdout, /^ {4}• Use an admin key/m);
       assertNoSecret(text, standIn.queryKey);
     });
 
-    it("a query key without --index: the 403 stays ambiguous, says --index would tell, exit 1", async () => {
-      const outcome = await doctor([standIn.endpoint, "--api-key-env", "SEARCH_KEY", "--json"], {
-        SEARCH_KEY: standIn.queryKey,
-      });
-      assert.equal(outcome.code, 1);
-      const call = json(outcome).call;
-      assert.equal(call?.status, "fail");
-      assert.equal(call?.diagnosis?.cause, "queryKeyForAdminOperation");
+    it("without --index a query key and a wrong key read alike: either, the one step that tells them apart, exit 1 as with --index", async () => {
+      const wrongKey = "wrong-key-1f2e3d4c5b6a";
+      const [query, wrong, queryJson] = await Promise.all([
+        doctor([standIn.endpoint, "--api-key-env", "SEARCH_KEY"], { SEARCH_KEY: standIn.queryKey }),
+        doctor([standIn.endpoint, "--api-key-env", "SEARCH_KEY"], { SEARCH_KEY: wrongKey }),
+        doctor([standIn.endpoint, "--api-key-env", "SEARCH_KEY", "--json"], { SEARCH_KEY: standIn.queryKey }),
+      ]);
+      assert.equal(query.code, 1);
+      assert.equal(wrong.code, 1);
+      for (const outcome of [query, wrong]) {
+        assert.match(
+          outcome.stdout,
+          /^✗ call +The api-key got an empty 403 on service statistics, an admin operation: it is a query key, or an invalid key \(or this network is refused\)\. \[queryKeyForAdminOperation or invalidApiKey\]$/m,
+        );
+        const steps = outcome.stdout.split("\n").filter((line) => line.startsWith("    • "));
+        assert.deepEqual(steps, [
+          "    • Run again with --index NAME (any index of the service): a query key reads it, while an invalid key, or a refused network, gets 403 there too.",
+        ]);
+      }
+      assert.equal(query.stdout.replace(/:\d+/g, ""), wrong.stdout.replace(/:\d+/g, ""), "the same report");
+      const call = json(queryJson).call;
+      assert.deepEqual(call?.between, ["queryKeyForAdminOperation", "invalidApiKey"]);
       assert.equal(call?.diagnosis?.confidence, "inferred");
-      assert.match(call?.summary ?? "", /--index NAME/);
+      assertNoSecret(query, standIn.queryKey);
+      assertNoSecret(wrong, wrongKey);
     });
 
     it("a wrong key with --index: invalidApiKey, still inferred, the firewall named, exit 1", async () => {
