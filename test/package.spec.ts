@@ -101,7 +101,10 @@ describe("the published package (npm pack, then imported from ESM and CommonJS)"
     exports?: unknown;
     dependencies?: Record<string, string>;
     peerDependencies?: Record<string, string>;
+    peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   };
+  /** The optional peers, which a consumer of the library alone goes without. */
+  const OPTIONAL = new Set<string>();
 
   async function probe<T = Probe>(args: string[], cwd = consumer): Promise<T> {
     const { stdout } = await run(process.execPath, args, {
@@ -144,6 +147,9 @@ describe("the published package (npm pack, then imported from ESM and CommonJS)"
       await mkdir(installed, { recursive: true });
       await sh("tar", ["-xzf", join(work, result.filename), "-C", installed, "--strip-components=1"], work);
       manifest = JSON.parse(await readFile(join(installed, "package.json"), "utf8")) as typeof manifest;
+      for (const [name, meta] of Object.entries(manifest.peerDependenciesMeta ?? {})) {
+        if (meta.optional) OPTIONAL.add(name);
+      }
       const declared = [
         ...Object.keys(manifest.dependencies ?? {}),
         ...Object.keys(manifest.peerDependencies ?? {}),
@@ -158,7 +164,7 @@ describe("the published package (npm pack, then imported from ESM and CommonJS)"
     consumer = join(work, "consumer");
     await install(consumer, (declared) => [...declared, "@types/node", "@opentelemetry/sdk-metrics"]);
     bareConsumer = join(work, "bare-consumer");
-    await install(bareConsumer, (declared) => declared.filter((name) => name !== "@opentelemetry/api"));
+    await install(bareConsumer, (declared) => declared.filter((name) => !OPTIONAL.has(name)));
   });
 
   after(async () => {
@@ -236,15 +242,40 @@ import * as api from "@opentelemetry/api"; import * as sdk from "@opentelemetry/
     assert.deepEqual(manifest.peerDependencies?.["@opentelemetry/api"], ">=1.4.0 <2");
   });
 
-  it("works unchanged without @opentelemetry/api: the failure is diagnosed, the span still written", async () => {
-    const missing = `try { require.resolve("@opentelemetry/api"); process.exit(3); } catch {}`;
+  it("declares @azure/search-documents, @azure/identity and the Resource Manager packages optional", () => {
+    for (const name of [
+      "@azure/search-documents",
+      "@azure/identity",
+      "@opentelemetry/api",
+      "@azure/arm-resourcegraph",
+      "@azure/arm-search",
+      "@azure/arm-authorization",
+    ]) {
+      assert.ok(OPTIONAL.has(name), name);
+    }
+  });
+
+  it("works unchanged with none of its optional peers: the failure is diagnosed, the span still written", async () => {
+    const missing = `for (const name of ${JSON.stringify([...OPTIONAL])}) { try { require.resolve(name); process.exit(3); } catch {} }`;
     const cjs = `${missing} const m = require("${PACKAGE_NAME}"); const pipeline = require("@azure/core-rest-pipeline");
 const sdk = undefined;\n${TELEMETRY_PROBE}`;
-    const esm = `import * as m from "${PACKAGE_NAME}"; import * as pipeline from "@azure/core-rest-pipeline";
+    const esm = `import { createRequire } from "node:module"; const require = createRequire(import.meta.url); ${missing}
+import * as m from "${PACKAGE_NAME}"; import * as pipeline from "@azure/core-rest-pipeline";
 const sdk = undefined;\n${TELEMETRY_PROBE}`;
     const expected = { cause: "tlsCertificateExpired", span: "tlsCertificateExpired", points: [] };
     assert.deepEqual(await probe(["-e", cjs], bareConsumer), expected);
     assert.deepEqual(await probe(["--input-type=module", "-e", esm], bareConsumer), expected);
+  });
+
+  it("runs the command without @azure/search-documents, which it loads only for a call", async () => {
+    const command = join(
+      bareConsumer,
+      "node_modules",
+      PACKAGE_NAME,
+      manifest.bin?.["azure-sdk-doctor"] ?? "",
+    );
+    assert.equal(await sh(process.execPath, [command, "--version"], bareConsumer), `${manifest.version}\n`);
+    assert.match(await sh(process.execPath, [command, "--help"], bareConsumer), /^Usage: azure-sdk-doctor /);
   });
 
   it("type-checks a TypeScript consumer of either module system against the shipped declarations", async () => {

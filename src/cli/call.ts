@@ -1,4 +1,4 @@
-import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/search-documents";
+import type { SearchClient } from "@azure/search-documents";
 import type { CauseId } from "../catalog/index.js";
 import { diagnose, diagnosisOf } from "../diagnose.js";
 import { diagnosisPolicy } from "../policy/diagnosisPolicy.js";
@@ -6,6 +6,7 @@ import type { PreflightStatus } from "../preflight/types.js";
 import { redact } from "../redaction/redact.js";
 import { MARKER } from "../report/enrich.js";
 import type { Diagnosis } from "../types.js";
+import { importOptional, isMissing } from "./optional.js";
 import type { TokenReport } from "./token.js";
 
 /**
@@ -69,6 +70,19 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
  */
 export async function callService(request: CallRequest): Promise<CallResult> {
   const { endpoint, index, credential, timeoutMs, audience } = request;
+  const base = {
+    index,
+    credential: credential.kind,
+    operation: index ? "documentCount" : "serviceStatistics",
+  } as const;
+  // An optional peer: an application that only uses other Azure services does not install it.
+  const search = await importOptional(
+    () => import("@azure/search-documents"),
+    ["@azure/search-documents"],
+    "The call to the service",
+  );
+  if (isMissing(search)) return { ...base, status: "fail", summary: search.missing };
+  const { AzureKeyCredential, SearchClient, SearchIndexClient } = search;
   const secrets = credential.kind === "apiKey" ? [credential.key] : [];
   const sdkCredential =
     credential.kind === "apiKey" ? new AzureKeyCredential(credential.key) : credential.credential;
@@ -78,11 +92,6 @@ export async function callService(request: CallRequest): Promise<CallResult> {
     audience,
     additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" as const }],
   };
-  const base = {
-    index,
-    credential: credential.kind,
-    operation: index ? "documentCount" : "serviceStatistics",
-  } as const;
   const attempt = async <T>(call: (abortSignal: AbortSignal) => Promise<T>): Promise<Outcome<T>> => {
     try {
       return { ok: true, value: await call(AbortSignal.timeout(timeoutMs)) };

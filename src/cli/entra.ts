@@ -1,5 +1,6 @@
 import type { TokenCredential } from "./call.js";
 import { CLOUDS, type Cloud } from "./cloud.js";
+import { importOptional, isMissing } from "./optional.js";
 
 /** The authority hosts MSAL knows; any other one it would ask login.microsoftonline.com to vouch for. */
 const KNOWN_AUTHORITIES = new Set(Object.values(CLOUDS).map((cloud) => cloud.authorityHost));
@@ -15,16 +16,8 @@ export async function loadEntraCredential(
   cloud: Cloud,
   env: Record<string, string | undefined>,
 ): Promise<TokenCredential | string> {
-  let identity;
-  try {
-    identity = await import("@azure/identity");
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      return "--entra needs the @azure/identity package, which is not installed: run npm install @azure/identity.";
-    }
-    return `--entra could not load @azure/identity: ${error instanceof Error ? error.message : String(error)}`;
-  }
+  const identity = await importOptional(() => import("@azure/identity"), ["@azure/identity"], "--entra");
+  if (isMissing(identity)) return identity.missing;
   const authorityHost = env.AZURE_AUTHORITY_HOST;
   return new identity.DefaultAzureCredential(
     authorityHost

@@ -498,7 +498,7 @@ describe("azure-sdk-doctor --entra: the service read through Resource Manager", 
       assert.equal(outcome.code, 1, outcome.stdout + outcome.stderr);
       assert.match(
         outcome.stdout,
-        /^- service +Settings not read\. --entra reads the service's settings with .*: run npm install @azure\/arm-resourcegraph @azure\/arm-search @azure\/arm-authorization\.$/m,
+        /^- service +Settings not read\. Reading the service's settings \(--entra\) needs .*: run npm install @azure\/arm-resourcegraph @azure\/arm-search @azure\/arm-authorization\.$/m,
       );
       assert.match(outcome.stdout, /^✗ call +.*\[invalidApiKey, likely\]$/m);
     });

@@ -1,3 +1,4 @@
+import { importOptional, isMissing } from "../optional.js";
 import type { TokenCredential } from "../call.js";
 
 /** The management packages `--entra` reads the service with: optional peers, loaded only then. */
@@ -42,16 +43,12 @@ export async function managementClients(
   endpoint: string,
   audience: string,
 ): Promise<ManagementClients | string> {
-  let modules: Packages;
-  try {
-    modules = await loadPackages();
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      return `--entra reads the service's settings with ${MANAGEMENT_PACKAGES.join(", ")}, which are not all installed: run npm install ${MANAGEMENT_PACKAGES.join(" ")}.`;
-    }
-    return `--entra could not load ${MANAGEMENT_PACKAGES.join(", ")}: ${error instanceof Error ? error.message : String(error)}`;
-  }
+  const modules = await importOptional(
+    loadPackages,
+    MANAGEMENT_PACKAGES,
+    "Reading the service's settings (--entra)",
+  );
+  if (isMissing(modules)) return modules.missing;
   const [{ ResourceGraphClient }, { SearchManagementClient }, { AuthorizationManagementClient }] = modules;
   const scopes = [`${audience}/.default`];
   // One answer, at once: the command's own timeout bounds each read.
