@@ -384,3 +384,34 @@ describe("diagnose(): what the request was doing", () => {
     });
   }
 });
+
+describe("diagnose(): every evidence field is a primitive of its documented type", () => {
+  it("reads a getter once, so a request whose method and status change under it still gives strings and numbers", () => {
+    let reads = 0;
+    const request = createPipelineRequest({ url: "https://contoso-search.search.windows.net/indexes" });
+    Object.defineProperty(request, "method", {
+      get: () => (++reads % 2 === 1 ? "GET" : { toString: () => "POST" }),
+    });
+    const response = { request, status: 403, headers: createHttpHeaders(), bodyAsText: "" };
+    Object.defineProperty(response, "status", { get: () => (++reads % 2 === 1 ? 403 : "403") });
+    const error = Object.assign(new RestError("Unexpected status code: 403", { statusCode: 403 }), {});
+    Object.defineProperties(error, { request: { value: request }, response: { value: response } });
+    const diagnosis = diagnose(error);
+    assert.ok(diagnosis);
+    for (const [key, value] of Object.entries(diagnosis.evidence)) {
+      assert.ok(["string", "number"].includes(typeof value), `${key}: ${typeof value}`);
+    }
+    assert.doesNotThrow(() => JSON.stringify(diagnosis));
+  });
+
+  it("drops a method that is not an HTTP token, rather than quote it", () => {
+    const request = createPipelineRequest({ url: "https://contoso-search.search.windows.net/indexes" });
+    Object.defineProperty(request, "method", { value: "GET /secret HTTP/1.1\r\nX: y" });
+    const error = Object.defineProperties(new RestError("Unexpected status code: 403", { statusCode: 403 }), {
+      request: { value: request },
+    });
+    const diagnosis = diagnose(error);
+    assert.equal(diagnosis?.evidence.status, 403);
+    assert.equal(diagnosis?.evidence.method, undefined);
+  });
+});

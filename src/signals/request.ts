@@ -3,6 +3,9 @@ import { serviceOfHost, serviceOfUserAgent } from "../services.js";
 import type { CredentialKind, FailureSignals } from "../types.js";
 import { operationOf } from "./operation.js";
 
+/** An HTTP method as a request may carry it: a short token of letters. */
+const HTTP_METHOD = /^[A-Za-z]{1,16}$/;
+
 /**
  * The scheme, host and path of an http(s) URL as the SDK writes it, without building a URL object:
  * this runs for every failure. Userinfo and port are skipped; an IPv6 host keeps its brackets.
@@ -22,9 +25,12 @@ export function addRequestFacts(
   request: PipelineRequest,
   credential: CredentialKind | undefined,
 ): void {
-  signals.method = request.method;
+  // Each read once: a getter may answer differently the next time, and evidence must hold its type.
+  const method: unknown = request.method;
+  signals.method = typeof method === "string" && HTTP_METHOD.test(method) ? method : undefined;
   signals.credential = credential;
-  const url = HTTP_URL.exec(request.url);
+  const href: unknown = request.url;
+  const url = typeof href === "string" ? HTTP_URL.exec(href) : null;
   if (url) {
     signals.scheme = url[1]!.toLowerCase() as "http" | "https";
     signals.host = url[2]!.toLowerCase();

@@ -41,7 +41,8 @@ export function addResponseFacts(signals: FailureSignals, response: PipelineResp
   const requestId = headers.get("request-id") ?? headers.get("x-ms-request-id");
   // Storage names its error in a header, the only place it shows on a HEAD request.
   const code = serviceError.code || headers.get("x-ms-error-code");
-  signals.status = response.status;
+  const status: unknown = response.status;
+  signals.status = Number.isInteger(status) ? (status as number) : undefined;
   signals.body = bounded(text, BODY_LIMIT);
   if (code) signals.serviceCode = bounded(code, CODE_LIMIT);
   if (serviceError.message !== undefined) signals.serviceMessage = bounded(serviceError.message);
