@@ -27,11 +27,13 @@ function request(
   method: "GET" | "PUT" = "GET",
   auth: "apiKey" | "bearer" = "apiKey",
 ): PipelineRequest {
-  const headers = createHttpHeaders(
-    auth === "apiKey"
+  const headers = createHttpHeaders({
+    // As the SDK sends it: the service is read from it, as from every real failure.
+    "user-agent": "azsdk-js-search-documents/13.0.0 core-rest-pipeline/1.25.1 Node/24.21.0 OS/(x86_64-Linux)",
+    ...(auth === "apiKey"
       ? { "api-key": "bench-admin-key-0123456789" }
-      : { authorization: "Bearer eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl" },
-  );
+      : { authorization: "Bearer eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl" }),
+  });
   return createPipelineRequest({ url: `${HOST}${path}`, method, headers });
 }
 
@@ -205,8 +207,17 @@ export function buildCorpus(): CorpusEntry[] {
     },
     {
       name: "13.0.0 empty-body TypeError",
-      error: new TypeError("Cannot read properties of undefined (reading 'error')"),
+      error: Object.assign(new TypeError("Cannot read properties of undefined (reading 'error')"), {
+        // Where search-documents 13 throws it, as Node prints the frame.
+        stack:
+          "TypeError: Cannot read properties of undefined (reading 'error')\n    at _getDocumentsCountDeserialize (file:///app/node_modules/@azure/search-documents/dist/esm/search/api/operations.js:412:31)",
+      }),
       expected: "emptyErrorResponse",
+    },
+    {
+      name: "an application's TypeError of the same words",
+      error: new TypeError("Cannot read properties of undefined (reading 'error')"),
+      expected: undefined,
     },
     {
       name: "403 empty, query key on document read",
@@ -295,8 +306,11 @@ export function buildCorpus(): CorpusEntry[] {
     },
     {
       name: "paged 403",
-      error: new Error("Pagination failed with unexpected statusCode 403"),
-      expected: "ipFirewallBlocked",
+      error: new RestError("Pagination failed with unexpected statusCode 403", {
+        statusCode: 403,
+        request: request("/indexes?api-version=2025-09-01"),
+      }),
+      expected: "queryKeyForAdminOperation",
     },
     { name: "unknown Error", error: new Error("Something else went wrong."), expected: undefined },
     { name: "unknown TypeError", error: new TypeError("x is not a function"), expected: undefined },
