@@ -1,6 +1,13 @@
 import { catalog, type CauseId } from "./catalog/index.js";
 import { signalsFromThrown } from "./signals/thrown.js";
-import type { Diagnosis, DiagnosisEvidence, DiagnosisRule, FailureSignals, RuleMatch } from "./types.js";
+import type {
+  Diagnosis,
+  DiagnosisEvidence,
+  DiagnosisRule,
+  FailureSignals,
+  RuleMatch,
+  ServiceId,
+} from "./types.js";
 
 /** Picks the facts that may leave the process: these ten fields, and nothing else of the signals. */
 export function evidenceOf(signals: FailureSignals): DiagnosisEvidence {
@@ -81,10 +88,21 @@ export function classify<Cause extends string = CauseId>(
   return undefined;
 }
 
-/** Rules by status, then by service: each list is worked out once, on the first failure that needs it. */
-type Candidates = Map<number | null, Map<string | undefined, readonly DiagnosisRule<string, string>[]>>;
+/** The rules that may explain each kind of failure, by status and service, worked out on first need. */
+const candidatesByRules = new WeakMap<
+  readonly DiagnosisRule<string, string>[],
+  Map<number, readonly unknown[]>
+>();
 
-const candidatesByRules = new WeakMap<readonly DiagnosisRule<string, string>[], Candidates>();
+/** A small number per service, for a cheap key of the kind of failure. */
+const SERVICE_NUMBER: Readonly<Record<ServiceId, number>> = {
+  search: 1,
+  storage: 2,
+  keyVault: 3,
+  appConfiguration: 4,
+  resourceManager: 5,
+  entraId: 6,
+};
 
 /** The rules that may explain a failure with this status and service, in their order. */
 function candidates<Cause extends string>(
@@ -93,17 +111,13 @@ function candidates<Cause extends string>(
 ): readonly DiagnosisRule<Cause, Cause>[] {
   const status = signals.status ?? null;
   const service = signals.service;
-  let byStatus = candidatesByRules.get(rules);
-  if (!byStatus) {
-    byStatus = new Map();
-    candidatesByRules.set(rules, byStatus);
+  let byKind = candidatesByRules.get(rules);
+  if (!byKind) {
+    byKind = new Map();
+    candidatesByRules.set(rules, byKind);
   }
-  let byService = byStatus.get(status);
-  if (!byService) {
-    byService = new Map();
-    byStatus.set(status, byService);
-  }
-  let list = byService.get(service) as readonly DiagnosisRule<Cause, Cause>[] | undefined;
+  const kind = (status ?? -1) * 8 + (service === undefined ? 0 : (SERVICE_NUMBER[service] ?? 7));
+  let list = byKind.get(kind) as readonly DiagnosisRule<Cause, Cause>[] | undefined;
   if (!list) {
     list = rules.filter(
       (rule) =>
@@ -111,7 +125,7 @@ function candidates<Cause extends string>(
         (!Array.isArray(rule.statuses) || rule.statuses.includes(status)) &&
         (!Array.isArray(rule.services) || (service !== undefined && rule.services.includes(service))),
     );
-    byService.set(service, list);
+    byKind.set(kind, list);
   }
   return list;
 }

@@ -56,20 +56,39 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
 
 const IDS = Object.keys(SERVICES) as ServiceId[];
 
-/** `azsdk-js-<package>/` anywhere in a User-Agent: an application's own prefix may stand before it. */
-const SDK_PACKAGE = /azsdk-js-([a-z0-9-]+)\//;
+/** The SDK's own mark in a User-Agent: `azsdk-js-<package>/<version>`. */
+const SDK_MARK = "azsdk-js-";
+
+/** Each client package of the table by its exact name, and the prefixes that stand for many. */
+const BY_PACKAGE: ReadonlyMap<string, ServiceId> = new Map(
+  IDS.flatMap((id) => SERVICES[id].packages.filter((name) => !name.endsWith("-")).map((name) => [name, id])),
+);
+const BY_PREFIX: readonly (readonly [string, ServiceId])[] = IDS.flatMap((id) =>
+  SERVICES[id].packages.filter((name) => name.endsWith("-")).map((name) => [name, id] as const),
+);
 
 /**
- * The service a client package calls, from its name in the `User-Agent` header.
+ * The service a client package calls, from its name in the `User-Agent` header: the first
+ * `azsdk-js-<package>/` in it, as an application's own prefix may stand before it.
  *
  * @param userAgent - the request's `User-Agent` (or `x-ms-useragent`) value.
  */
 export function serviceOfUserAgent(userAgent: string | undefined): ServiceId | undefined {
-  const name = userAgent === undefined ? undefined : SDK_PACKAGE.exec(userAgent)?.[1];
-  if (name === undefined) return undefined;
-  return IDS.find((id) =>
-    SERVICES[id].packages.some((known) => (known.endsWith("-") ? name.startsWith(known) : name === known)),
-  );
+  if (userAgent === undefined) return undefined;
+  for (let at = userAgent.indexOf(SDK_MARK); at >= 0; at = userAgent.indexOf(SDK_MARK, at + 1)) {
+    const start = at + SDK_MARK.length;
+    const slash = userAgent.indexOf("/", start);
+    const space = userAgent.indexOf(" ", start);
+    // `azsdk-js-client azsdk-js-api ...` names no package: only a name followed by its version does.
+    if (slash < 0 || (space >= 0 && space < slash)) continue;
+    const name = userAgent.slice(start, slash);
+    const exact = BY_PACKAGE.get(name);
+    if (exact !== undefined) return exact;
+    for (const [prefix, id] of BY_PREFIX)
+      if (name.startsWith(prefix) && name.length > prefix.length) return id;
+    return undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -126,6 +126,11 @@ export interface FailureSignals extends DiagnosisEvidence {
   fromAzure: boolean;
   /** Whether the response asked for a bearer token (`WWW-Authenticate: Bearer`). */
   bearerChallenge: boolean;
+  /**
+   * The message, the service's message and the body excerpt, lower-cased and joined, for matching
+   * phrases without regard to case; worked out on first use by the catalog's `mentions`, then kept here.
+   */
+  lowerCaseText?: string;
 }
 
 /**

@@ -15,15 +15,24 @@ const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
  */
 export function cleaned(signals: FailureSignals, secrets: readonly string[]): FailureSignals {
   const body = signals.body;
-  const cleanBody = !mayHoldSecret(body, secrets);
-  const part = (text: string): string => (cleanBody && body.includes(text) ? text : redact(text, secrets));
-  if (!cleanBody) signals.body = redact(body, secrets);
+  // What stands in a body excerpt with nothing to redact is clean too: no second scan of it.
+  const cleanBody = mayHoldSecret(body, secrets) ? undefined : body;
+  if (cleanBody === undefined) signals.body = redact(body, secrets);
   signals.message = redact(signals.message, secrets);
-  if (signals.serviceMessage !== undefined) signals.serviceMessage = part(signals.serviceMessage);
-  if (signals.serviceCode !== undefined) signals.serviceCode = part(signals.serviceCode);
+  if (signals.serviceMessage !== undefined) {
+    signals.serviceMessage = redactPart(signals.serviceMessage, cleanBody, secrets);
+  }
+  if (signals.serviceCode !== undefined) {
+    signals.serviceCode = redactPart(signals.serviceCode, cleanBody, secrets);
+  }
   const requestId = signals.requestId;
   if (requestId !== undefined && (!REQUEST_ID.test(requestId) || redact(requestId, secrets) !== requestId)) {
     signals.requestId = undefined;
   }
   return signals;
+}
+
+/** A text read from the body, redacted unless it stands in a body excerpt with nothing to redact. */
+function redactPart(text: string, cleanBody: string | undefined, secrets: readonly string[]): string {
+  return cleanBody !== undefined && cleanBody.includes(text) ? text : redact(text, secrets);
 }

@@ -33,6 +33,7 @@ export function blankSignals(): FailureSignals {
     contentType: undefined,
     fromAzure: false,
     bearerChallenge: false,
+    lowerCaseText: undefined,
   };
 }
 

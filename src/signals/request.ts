@@ -3,8 +3,18 @@ import { serviceOfHost, serviceOfUserAgent } from "../services.js";
 import type { CredentialKind, FailureSignals } from "../types.js";
 import { operationOf } from "./operation.js";
 
-/** An HTTP method as a request may carry it: a short token of letters. */
-const HTTP_METHOD = /^[A-Za-z]{1,16}$/;
+/** The methods a request of the SDK may carry; anything else is not quoted as evidence. */
+const HTTP_METHODS: ReadonlySet<unknown> = new Set([
+  "GET",
+  "PUT",
+  "POST",
+  "DELETE",
+  "PATCH",
+  "HEAD",
+  "OPTIONS",
+  "TRACE",
+  "CONNECT",
+]);
 
 /**
  * The scheme, host and path of an http(s) URL as the SDK writes it, without building a URL object:
@@ -27,7 +37,7 @@ export function addRequestFacts(
 ): void {
   // Each read once: a getter may answer differently the next time, and evidence must hold its type.
   const method: unknown = request.method;
-  signals.method = typeof method === "string" && HTTP_METHOD.test(method) ? method : undefined;
+  signals.method = HTTP_METHODS.has(method) ? (method as string) : undefined;
   signals.credential = credential;
   const href: unknown = request.url;
   const url = typeof href === "string" ? HTTP_URL.exec(href) : null;
