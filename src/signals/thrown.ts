@@ -3,7 +3,17 @@ import { serviceOfUserAgent } from "../services.js";
 import { credentialsOf } from "../redaction/redact.js";
 import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
-import { blankSignals, bounded, CODE_LIMIT, isRequestLike, isResponseLike, read, stringOr } from "./read.js";
+import { innerCodeOf } from "./envelope.js";
+import {
+  blankSignals,
+  bounded,
+  CODE_LIMIT,
+  isRequestLike,
+  isResponseLike,
+  read,
+  stringOr,
+  TEXT_LIMIT,
+} from "./read.js";
 import { addRequestFacts } from "./request.js";
 import { addResponseFacts } from "./response.js";
 
@@ -14,7 +24,7 @@ const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*
 const CAUSE_DEPTH = 5;
 
 /** An Azure SDK package in a stack frame's path. */
-const SDK_FRAME = /[\\/]node_modules[\\/]@azure[\\/]([a-z0-9-]+)[\\/]/;
+const SDK_FRAMES = /[\\/]node_modules[\\/]@azure[\\/]([a-z0-9-]+)[\\/]/g;
 
 const NO_SECRETS: readonly string[] = [];
 
@@ -59,21 +69,74 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
     const fromMessage = UNEXPECTED_STATUS.exec(signals.message);
     if (fromMessage) signals.status = Number(fromMessage[1]);
   }
-  if (signals.status !== undefined && signals.serviceMessage === undefined) {
-    // A RestError built by the SDK without the policy carries the parsed body in `details`.
-    const detailsError = read(read(error, "details"), "error");
+  if (signals.status !== undefined) addDetails(signals, read(error, "details"), code);
+  if (signals.nodeCode === undefined) signals.nodeCode = causeCode(error);
+  signals.entraCode = entraCodeOf(error, signals.message);
+  // An error a client made itself, with no request to read the service from: its package says which.
+  if (signals.service === undefined && signals.status === undefined && signals.nodeCode === undefined)
+    signals.service = thrownBy(error);
+  return cleaned(signals, secrets);
+}
+
+/**
+ * What a client put in its error's `details` after the pipeline: the service's code and message (the
+ * parsed body of a RestError the SDK built), Key Vault's inner code, Storage's authentication detail and
+ * an App Configuration problem type. Facts the response already gave are kept.
+ *
+ * @param signals - the signals to fill in.
+ * @param details - the error's `details`.
+ * @param code - the error's own `code`.
+ */
+function addDetails(signals: FailureSignals, details: unknown, code: unknown): void {
+  if (details === undefined || details === null) {
+    if (signals.serviceCode === undefined && typeof code === "string" && code !== "")
+      signals.serviceCode = bounded(code, CODE_LIMIT);
+    return;
+  }
+  const detailsError = read(details, "error");
+  if (signals.serviceMessage === undefined) {
     const detailsMessage = read(detailsError, "message");
     const detailsCode = read(detailsError, "code");
     if (typeof detailsMessage === "string") signals.serviceMessage = bounded(detailsMessage);
     if (typeof detailsCode === "string" && detailsCode !== "")
       signals.serviceCode = bounded(detailsCode, CODE_LIMIT);
-    if (signals.serviceCode === undefined && typeof code === "string" && code !== "") {
-      signals.serviceCode = bounded(code, CODE_LIMIT);
-    }
   }
-  if (signals.nodeCode === undefined) signals.nodeCode = causeCode(error);
-  if (signals.service === undefined && signals.errorName === "TypeError") signals.service = thrownBy(error);
-  return cleaned(signals, secrets);
+  if (signals.serviceCode === undefined) {
+    // Storage's header code, which its HEAD errors carry nowhere else.
+    const errorCode = read(details, "errorCode");
+    const own = typeof code === "string" && code !== "" ? code : errorCode;
+    if (typeof own === "string" && own !== "") signals.serviceCode = bounded(own, CODE_LIMIT);
+  }
+  if (signals.innerCode === undefined) {
+    const inner = innerCodeOf(detailsError);
+    if (inner !== undefined) signals.innerCode = bounded(inner, CODE_LIMIT);
+  }
+  if (signals.authenticationDetail === undefined)
+    signals.authenticationDetail = stringOr(read(details, "authenticationErrorDetail"), TEXT_LIMIT);
+  if (signals.problemType === undefined) signals.problemType = stringOr(read(details, "type"), CODE_LIMIT);
+}
+
+/** A Microsoft Entra ID error code, as MSAL and the token endpoint write it. */
+const ENTRA_CODE = /\bAADSTS(\d{4,9})\b/;
+
+/**
+ * The first Microsoft Entra ID code (`AADSTS7000215`) in the message or in a message of the `cause`
+ * chain, followed as deep as a system error's code is.
+ */
+function entraCodeOf(error: unknown, message: string): string | undefined {
+  let text = message;
+  let current = error;
+  for (let depth = 0; depth <= CAUSE_DEPTH; depth++) {
+    if (text.includes("AADSTS")) {
+      const found = ENTRA_CODE.exec(text);
+      if (found) return `AADSTS${found[1]}`;
+    }
+    current = read(current, "cause");
+    if (current === undefined || current === null) return undefined;
+    const next = typeof current === "string" ? current : read(current, "message");
+    text = typeof next === "string" ? bounded(next) : "";
+  }
+  return undefined;
 }
 
 function messageOf(error: unknown): string {
@@ -96,10 +159,16 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The service whose client package threw a plain TypeError, from the stack's first Azure frame. */
+/**
+ * The service whose client package threw an error of its own, from the stack's first frame in an Azure
+ * package that calls a service (frames of the core packages, such as RestError's constructor, are passed).
+ */
 function thrownBy(error: unknown): FailureSignals["service"] {
   const stack = read(error, "stack");
   if (typeof stack !== "string") return undefined;
-  const name = SDK_FRAME.exec(bounded(stack))?.[1];
-  return name === undefined ? undefined : serviceOfUserAgent(`azsdk-js-${name}/`);
+  for (const frame of bounded(stack).matchAll(SDK_FRAMES)) {
+    const service = serviceOfUserAgent(`azsdk-js-${frame[1]}/`);
+    if (service !== undefined) return service;
+  }
+  return undefined;
 }
