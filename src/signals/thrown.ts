@@ -58,18 +58,18 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   signals.message = bounded(messageOf(error));
   signals.errorName = stringOr(read(error, "name"), CODE_LIMIT);
   const code = read(error, "code");
+  if (signals.status === undefined) signals.status = statusOf(error);
   if (typeof code === "string" && code !== "" && !hasResponse && signals.status === undefined) {
     signals.nodeCode = bounded(code, CODE_LIMIT);
-  }
-  if (signals.status === undefined) {
-    const statusCode = read(error, "statusCode");
-    if (typeof statusCode === "number" && Number.isInteger(statusCode)) signals.status = statusCode;
   }
   if (signals.status === undefined) {
     const fromMessage = UNEXPECTED_STATUS.exec(signals.message);
     if (fromMessage) signals.status = Number(fromMessage[1]);
   }
-  if (signals.status !== undefined) addDetails(signals, read(error, "details"), code);
+  if (signals.status !== undefined) {
+    addDetails(signals, read(error, "details"), code);
+    if (!hasResponse) addOwnFacts(signals, error);
+  }
   if (signals.nodeCode === undefined) signals.nodeCode = causeCode(error);
   signals.entraCode = entraCodeOf(error, signals.message);
   // An error a client made itself, with no request to read the service from: its package says which.
@@ -114,6 +114,50 @@ function addDetails(signals: FailureSignals, details: unknown, code: unknown): v
   if (signals.authenticationDetail === undefined)
     signals.authenticationDetail = stringOr(read(details, "authenticationErrorDetail"), TEXT_LIMIT);
   if (signals.problemType === undefined) signals.problemType = stringOr(read(details, "type"), CODE_LIMIT);
+}
+
+/**
+ * The HTTP status of an error: `statusCode` as the Azure SDK writes it, or `status` as fetch-based
+ * clients (the `openai` package) do.
+ */
+function statusOf(error: unknown): number | undefined {
+  const statusCode = read(error, "statusCode");
+  if (typeof statusCode === "number" && Number.isInteger(statusCode)) return statusCode;
+  const status = read(error, "status");
+  return typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599
+    ? status
+    : undefined;
+}
+
+/** Request id headers of services a policy does not reach: Azure OpenAI's (API Management's) first. */
+const OWN_REQUEST_ID_HEADERS = ["apim-request-id", "x-ms-request-id", "request-id", "x-request-id"];
+
+/**
+ * What an HTTP error of a client without a pipeline carries itself (the `openai` package's): the
+ * service's code and message in its `error`, the request id in its `headers`.
+ *
+ * @param signals - the signals to fill in.
+ * @param error - the error.
+ */
+function addOwnFacts(signals: FailureSignals, error: unknown): void {
+  const body = read(error, "error");
+  if (signals.serviceMessage === undefined)
+    signals.serviceMessage = stringOr(read(body, "message"), TEXT_LIMIT);
+  if (signals.serviceCode === undefined) signals.serviceCode = stringOr(read(body, "code"), CODE_LIMIT);
+  const headers = read(error, "headers");
+  if (signals.requestId !== undefined || typeof read(headers, "get") !== "function") return;
+  try {
+    const get = (headers as { get(name: string): unknown }).get.bind(headers);
+    for (const name of OWN_REQUEST_ID_HEADERS) {
+      const id = stringOr(get(name), CODE_LIMIT);
+      if (id !== undefined) {
+        signals.requestId = id;
+        return;
+      }
+    }
+  } catch {
+    // Headers whose get throws carry no id we can read.
+  }
 }
 
 /** A Microsoft Entra ID error code, as MSAL and the token endpoint write it. */
