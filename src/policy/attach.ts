@@ -9,17 +9,23 @@ import { diagnosisPolicy, diagnosisPolicyName, type DiagnosisPolicyOptions } fro
  * moves.
  *
  * Where it looks, in this order, and what that touches:
- * - `client.storageClientContext.pipeline`: the Storage clients (`@azure/storage-blob`, `-queue`,
- *   `-file-share`, `-file-datalake`). The property is protected, not public API. It is the core pipeline
- *   the client shares with every client derived from it (`getContainerClient()`, `getBlobClient()`...), so
- *   one call covers them all; passing the policy in `additionalPolicies` instead breaks those derived
- *   clients (`Duplicate policy names not allowed in pipeline`). There the policy sits outside the
- *   clients' deserialization and retry policies and sees each call's final error.
- * - `client.pipeline`: clients that make it public (`SearchClient`, `ResourceManagementClient`).
+ * - `client.pipeline`, when it is a core pipeline: clients that make it public (`SearchClient`,
+ *   `ResourceManagementClient`).
+ * - `client.pipeline._corePipeline`: the Storage clients (`@azure/storage-blob`, `-queue`,
+ *   `-file-share`, `-file-datalake`), whose public-facing `pipeline` is protected and holds, in this
+ *   private property, the core pipeline it shares with every client derived from it
+ *   (`getContainerClient()`, `getBlobClient()`, `getQueueClient()`...): one call covers them all, where
+ *   `additionalPolicies` breaks those derived clients (`Duplicate policy names not allowed in
+ *   pipeline`). In `@azure/storage-blob` the policy then sits outside the client's deserialization and
+ *   retry policies and sees each call's final error.
+ * - `client.storageClientContext.pipeline` (protected), the same pipeline in clients that do not cache it.
  * - `client.client.pipeline`: clients that keep a generated client in a private `client` property
- *   (`SecretClient` and the other Key Vault clients, `AppConfigurationClient`): not public API. For these
- *   the documented way is `additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" }]`; added
- *   here instead, the policy sits inside Key Vault's challenge policy, where it lets the challenge by.
+ *   (`SecretClient` and the other Key Vault clients, `AppConfigurationClient`). For these the documented
+ *   way is `additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" }]`; added here instead,
+ *   the policy sits inside Key Vault's challenge policy, where it lets the challenge by.
+ *
+ * None of these but the first is public API: a new version of a client may move them, and this
+ * function then throws rather than guess.
  *
  * @param client - an Azure SDK client.
  * @param options - the policy's options.
@@ -33,7 +39,7 @@ export function addDiagnosisPolicy<Own extends string = never>(
   const pipeline = pipelineOf(client);
   if (!pipeline) {
     throw new TypeError(
-      "addDiagnosisPolicy: no pipeline found on this client (looked at storageClientContext.pipeline, pipeline and client.pipeline).",
+      "addDiagnosisPolicy: no pipeline found on this client (looked at pipeline, pipeline._corePipeline, storageClientContext.pipeline and client.pipeline).",
     );
   }
   if (pipeline.getOrderedPolicies().some((policy) => policy.name === diagnosisPolicyName)) return false;
@@ -43,9 +49,11 @@ export function addDiagnosisPolicy<Own extends string = never>(
 
 /** The first of the client's known pipeline properties that holds a core pipeline. */
 function pipelineOf(client: object): Pipeline | undefined {
+  const pipeline = read(client, "pipeline");
   const candidates = [
+    pipeline,
+    read(pipeline, "_corePipeline"),
     read(read(client, "storageClientContext"), "pipeline"),
-    read(client, "pipeline"),
     read(read(client, "client"), "pipeline"),
   ];
   return candidates.find(isPipeline);
