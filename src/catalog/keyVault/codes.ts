@@ -70,7 +70,7 @@ export const keyVaultRules = forService("keyVault", [
     summary:
       "The vault's firewall refused the request: the client's address is not on its list and the caller is not a trusted service, or public network access is disabled.",
     remediation: [
-      "Under the vault's Networking page, add the client address Key Vault reported (below) or the client's virtual network, or call from a network linked to the vault's private endpoint.",
+      "Under the vault's Networking page, add the client address Key Vault reported (in the diagnosis's detail) or the client's virtual network, or call from a network linked to the vault's private endpoint.",
       "If the caller is an Azure service, allow trusted Microsoft services to bypass the firewall.",
       "Behind a NAT or proxy, the address Key Vault sees is the public one, not this machine's own.",
     ],
@@ -128,7 +128,7 @@ export const keyVaultRules = forService("keyVault", [
     signal: "401 `AKV10032: Invalid issuer`",
     summary: "The token comes from another tenant than the vault's.",
     remediation: [
-      "Sign in to the vault's tenant: set the credential's tenantId (or AZURE_TENANT_ID) to the tenant Key Vault expects (below), or sign in again with az login --tenant.",
+      "Sign in to the vault's tenant: set the credential's tenantId (or AZURE_TENANT_ID) to the tenant Key Vault expects (in the diagnosis's detail), or sign in again with az login --tenant.",
       "For an app in several tenants, make sure its service principal exists in the vault's tenant.",
     ],
     docs: [DOCS.keyVaultTroubleshooting, DOCS.keyVaultErrors],

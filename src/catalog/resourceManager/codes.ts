@@ -26,7 +26,7 @@ export const resourceManagerRules = forService("resourceManager", [
     summary:
       "The identity holds no role that allows this action at this scope (or the scope, such as a subscription id, is wrong).",
     remediation: [
-      "Assign the identity a role that includes the action Resource Manager names (below), at that scope or above it: Reader for reads, Contributor or a narrower built-in role for writes.",
+      "Assign the identity a role that includes the missing action (the diagnosis's detail names it and the scope), at that scope or above it: Reader for reads, Contributor or a narrower built-in role for writes.",
       "Check the scope for typos: a wrong subscription or resource group id gets the same answer.",
       "After a role assignment, get a new token (sign in again, or restart the process): the old one does not carry it.",
     ],
@@ -46,7 +46,7 @@ export const resourceManagerRules = forService("resourceManager", [
     signal: "401 `InvalidAuthenticationTokenTenant`",
     summary: "The token comes from another tenant than the one the subscription belongs to.",
     remediation: [
-      "Sign in to the subscription's tenant: set the credential's tenantId (or AZURE_TENANT_ID), or run az login --tenant with the tenant named below.",
+      "Sign in to the subscription's tenant: set the credential's tenantId (or AZURE_TENANT_ID), or run az login --tenant with the tenant the diagnosis's detail names.",
       "If the subscription was just moved to another tenant, wait up to an hour and sign in again.",
     ],
     docs: [DOCS.armCommonErrors],
@@ -127,7 +127,7 @@ export const resourceManagerRules = forService("resourceManager", [
     signal: "409 `MissingSubscriptionRegistration`, 400 `NoRegisteredProviderFound`",
     summary: "The subscription is not registered for the resource provider (namespace) the request uses.",
     remediation: [
-      "Register it: az provider register --namespace <namespace> (the namespace Resource Manager named, below), or Resource providers in the subscription's page in the portal; registration takes a few minutes.",
+      "Register it: az provider register --namespace <namespace> (the diagnosis's detail gives the command), or Resource providers in the subscription's page in the portal; registration takes a few minutes.",
       "With NoRegisteredProviderFound, check the API version and location: the provider may not offer that type there.",
     ],
     docs: [DOCS.armRegisterProvider],
@@ -155,7 +155,7 @@ export const resourceManagerRules = forService("resourceManager", [
     summary:
       "An Azure Policy assignment denies this request: the resource, its location or a setting breaks the policy.",
     remediation: [
-      "Open the policy assignment Resource Manager names (below) in Policy > Assignments to see what it requires, then change the request to comply, or ask for an exemption.",
+      "Open the policy assignment the diagnosis's detail names in Policy > Assignments to see what it requires, then change the request to comply, or ask for an exemption.",
     ],
     docs: [DOCS.armPolicy],
     match: (s) => {
