@@ -15,9 +15,9 @@ import { diagnosisPolicy, diagnosisPolicyName, type DiagnosisPolicyOptions } fro
  *   `-file-share`, `-file-datalake`), whose public-facing `pipeline` is protected and holds, in this
  *   private property, the core pipeline it shares with every client derived from it
  *   (`getContainerClient()`, `getBlobClient()`, `getQueueClient()`...): one call covers them all, where
- *   `additionalPolicies` breaks those derived clients (`Duplicate policy names not allowed in
- *   pipeline`). In `@azure/storage-blob` the policy then sits outside the client's deserialization and
- *   retry policies and sees each call's final error.
+ *   `additionalPolicies` breaks those derived clients with a duplicate policy name. In
+ *   `@azure/storage-blob` the policy then sits outside the client's deserialization and retry policies
+ *   and sees each call's final error.
  * - `client.storageClientContext.pipeline` (protected), the same pipeline in clients that do not cache it.
  * - `client.client.pipeline`: clients that keep a generated client in a private `client` property
  *   (`SecretClient` and the other Key Vault clients, `AppConfigurationClient`). For these the documented

@@ -272,13 +272,9 @@ describe("@azure/keyvault-secrets with diagnosisPolicy at every position", funct
     assert.ok(error instanceof TypeError);
     assert.match(String(error.stack), /node_modules[\\/]@azure[\\/]keyvault-secrets[\\/]/);
     assert.equal(diagnose(error)?.cause, "keyVaultEmptyErrorResponse");
-    const payload: { result?: { error?: unknown } } = {};
-    let application: unknown;
-    try {
-      (payload.result as unknown as { error: unknown }).error;
-    } catch (caught) {
-      application = caught;
-    }
+    // An application's own bug with the same message: `payload.result.error` on a payload without a result.
+    const errorOf = (payload: { result?: { error?: unknown } }): unknown => payload.result!.error;
+    const application = (await outcomeOf(async () => errorOf({}))).thrown;
     assert.ok(application instanceof TypeError);
     assert.match((application as Error).message, /reading 'error'/);
     assert.equal(diagnose(application), undefined);
