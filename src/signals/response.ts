@@ -13,7 +13,7 @@ const CHALLENGE_DESCRIPTION = /\berror_description="([^"]{1,300})"/i;
 
 /** Storage's XML `<AuthenticationErrorDetail>`, looked for only near the start of a body. */
 const AUTHENTICATION_DETAIL = /<AuthenticationErrorDetail>([^<]{1,1024})/;
-const AUTHENTICATION_DETAIL_SEARCH = TEXT_LIMIT * 4;
+const AUTHENTICATION_DETAIL_SEARCH = TEXT_LIMIT;
 
 /** The client address in Key Vault's `x-ms-keyvault-network-info: conn_type=Ipv4;addr=203.0.113.7;…`. */
 const NETWORK_INFO_ADDRESS = /(?:^|;)\s*addr=([0-9A-Fa-f.:]{2,45})\s*(?:;|$)/;
@@ -78,10 +78,10 @@ export function addResponseFacts(signals: FailureSignals, response: PipelineResp
   const challenge = headers.get("www-authenticate") ?? "";
   signals.bearerChallenge = BEARER.test(challenge);
   if (challenge !== "") signals.challengeDescription = CHALLENGE_DESCRIPTION.exec(challenge)?.[1];
-  if (text.includes("<AuthenticationErrorDetail>")) {
-    signals.authenticationDetail = AUTHENTICATION_DETAIL.exec(
-      bounded(text, AUTHENTICATION_DETAIL_SEARCH),
-    )?.[1];
+  // Near the start only: a body of megabytes is not Storage's error, and must not cost a scan.
+  const start = bounded(text, AUTHENTICATION_DETAIL_SEARCH);
+  if (start.includes("<AuthenticationErrorDetail>")) {
+    signals.authenticationDetail = AUTHENTICATION_DETAIL.exec(start)?.[1];
   }
   addRefusalHeaders(signals, headers, status);
 }

@@ -210,7 +210,9 @@ function causeCode(error: unknown): string | undefined {
 function thrownBy(error: unknown): FailureSignals["service"] {
   const stack = read(error, "stack");
   if (typeof stack !== "string") return undefined;
-  for (const frame of bounded(stack).matchAll(SDK_FRAMES)) {
+  const frames = bounded(stack);
+  if (!frames.includes("@azure")) return undefined;
+  for (const frame of frames.matchAll(SDK_FRAMES)) {
     const service = serviceOfUserAgent(`azsdk-js-${frame[1]}/`);
     if (service !== undefined) return service;
   }
