@@ -57,7 +57,19 @@ describeDomain("identity (every client)", {
       "Application with identifier '1b73' was not found in the directory 'contoso'.",
       [90002],
     ),
-    entraTenantNotFound: entraCases([90002, 900023], "Tenant 'contoso.example' not found.", [700016]),
+    entraTenantNotFound: (() => {
+      const cases = entraCases([90002, 900023], "Tenant 'contoso.example' not found.", [700016]);
+      const discovery =
+        "endpoints_resolution_error: See https://aka.ms/msal.js.errors#endpoints_resolution_error for details";
+      return {
+        // What ClientSecretCredential throws when the tenant's OpenID configuration is refused.
+        fits: [...cases.fits, { thrown: identityError("CredentialUnavailableError", discovery) }],
+        doesNotFit: [
+          ...cases.doesNotFit,
+          { thrown: identityError("AuthenticationRequiredError", "network_error: timed out") },
+        ],
+      };
+    })(),
     entraFederatedCredentialMismatch: entraCases(
       [70021, 700211, 700212, 700213, 7002138],
       "No matching federated identity record found for presented assertion.",

@@ -16,6 +16,7 @@ import {
 } from "@azure/identity";
 import { BlobServiceClient } from "@azure/storage-blob";
 import { addDiagnosisPolicy, diagnose, type CauseId } from "../../src/index.js";
+import { startEntra, type EntraStandIn } from "../../standin/entra.js";
 import { startStorage, type StorageStandIn } from "../../standin/storage.js";
 import {
   startTokenEndpoint,
@@ -105,6 +106,57 @@ describe("@azure/identity credentials refused by Microsoft Entra ID", function (
       );
     });
   }
+
+  describe("against the Entra ID stand-in's own tenants and app registrations", () => {
+    const CLIENT_ID = "1b730954-0000-4000-8000-00000000bbbb";
+    let realistic: EntraStandIn;
+    before(async () => {
+      realistic = root.keep(
+        await startEntra({
+          authority: root.ca,
+          tenants: [TENANT],
+          applications: [
+            {
+              clientId: CLIENT_ID,
+              clientSecret: SECRET,
+              objectId: "0b1c2d3e-0000-4000-8000-00000000cccc",
+              tenants: [TENANT],
+            },
+          ],
+        }),
+      );
+    });
+    const refused = async (tenant: string, clientId: string, secret: string) =>
+      (
+        await call(
+          new ClientSecretCredential(tenant, clientId, secret, {
+            authorityHost: realistic.authorityHost,
+            disableInstanceDiscovery: true,
+          }),
+          true,
+        )
+      ).thrown;
+
+    it("a secret that is not the app's: entraClientSecretInvalid", async () => {
+      const thrown = await refused(TENANT, CLIENT_ID, "the-secret-id-not-its-value");
+      assert.equal(diagnose(thrown)?.cause, "entraClientSecretInvalid");
+      assertNoSecretIn(textsOf(thrown, diagnose(thrown)), ["the-secret-id-not-its-value"]);
+    });
+
+    it("a client id the tenant does not know: entraApplicationNotFound", async () => {
+      assert.equal(
+        diagnose(await refused(TENANT, "5c6d7e8f-0000-4000-8000-00000000dddd", SECRET))?.cause,
+        "entraApplicationNotFound",
+      );
+    });
+
+    it("a tenant that does not exist: entraTenantNotFound", async () => {
+      assert.equal(
+        diagnose(await refused("00000000-0000-4000-8000-0000000000ff", CLIENT_ID, SECRET))?.cause,
+        "entraTenantNotFound",
+      );
+    });
+  });
 
   it("EnvironmentCredential's AuthenticationError keeps its status 400 and gets the code's cause", async () => {
     Object.assign(process.env, {

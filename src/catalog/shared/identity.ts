@@ -1,5 +1,6 @@
 import { rule } from "../define.js";
 import { DOCS } from "../docs.js";
+import { mentions } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 
 /** `@azure/identity` errors that say no credential could be used here. */
@@ -117,7 +118,8 @@ export const identityRules = [
     cause: "entraTenantNotFound",
     category: "configuration",
     statuses: TOKEN_STATUSES,
-    signal: "`AADSTS90002`, `AADSTS900023` (tenant not found or not valid)",
+    signal:
+      "`AADSTS90002`, `AADSTS900023` (tenant not found or not valid); MSAL's `endpoints_resolution_error`",
     summary:
       "The tenant id or domain is not a tenant Microsoft Entra ID knows in this cloud: it is mistyped, or it belongs to a sovereign cloud the credential does not sign in to.",
     remediation: [
@@ -125,7 +127,16 @@ export const identityRules = [
       "For Azure Government or Azure China, set the credential's authorityHost (or AZURE_AUTHORITY_HOST) to that cloud's sign-in host.",
     ],
     docs: [DOCS.entraErrorCodes, DOCS.identityTroubleshooting],
-    match: entraSays(90002, 900023),
+    match: (s) =>
+      entraSays(90002, 900023)(s) ||
+      // MSAL asks for the tenant's OpenID configuration first; Entra ID answers an unknown tenant there.
+      (s.errorName === "CredentialUnavailableError" && mentions(s, "endpoints_resolution_error")
+        ? {
+            confidence: "inferred",
+            detail:
+              "MSAL could not read the tenant's OpenID configuration (endpoints_resolution_error): a wrong tenant id or authority host, or a sign-in host this machine cannot reach.",
+          }
+        : false),
   }),
   rule({
     cause: "entraFederatedCredentialMismatch",
