@@ -25,6 +25,12 @@ export interface ServiceInfo {
   /** Host name suffixes of its endpoints, in the public and sovereign clouds. */
   hosts: readonly string[];
   /**
+   * The names of the errors its own client package throws: a thrown error of one of these names is
+   * this service's failure, whichever client's request it came with (a credential runs inside another
+   * client's pipeline).
+   */
+  errorNames: readonly string[];
+  /**
    * Whether the policy throws this service's failing responses itself, as a `RestError` carrying the
    * diagnosis, instead of passing them to the client, which builds its own error after the pipeline.
    * Only where the client's own error path loses the failure: `@azure/search-documents` 13 turns an
@@ -44,6 +50,7 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
     name: "Azure AI Search",
     packages: ["search-documents"],
     hosts: [".search.windows.net", ".search.azure.us", ".search.azure.cn"],
+    errorNames: [],
     policyThrows: true,
     clientAnswers: [],
   },
@@ -51,6 +58,7 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
     name: "Azure Storage",
     packages: ["storage-", "azure-storage-"],
     hosts: [".core.windows.net", ".core.usgovcloudapi.net", ".core.chinacloudapi.cn"],
+    errorNames: [],
     policyThrows: false,
     clientAnswers: [
       // exists(), deleteIfExists() (ContainerNotFound, BlobNotFound, QueueNotFound)
@@ -84,6 +92,7 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
       ".managedhsm.usgovcloudapi.net",
       ".managedhsm.azure.cn",
     ],
+    errorNames: [],
     policyThrows: false,
     clientAnswers: [
       // The delete and recover pollers read a 404 as "not yet".
@@ -96,6 +105,7 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
     name: "Azure App Configuration",
     packages: ["app-configuration"],
     hosts: [".azconfig.io", ".azconfig.azure.us", ".azconfig.azure.cn"],
+    errorNames: [],
     policyThrows: false,
     clientAnswers: [],
   },
@@ -103,6 +113,7 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
     name: "Azure Resource Manager",
     packages: ["arm-"],
     hosts: ["management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn"],
+    errorNames: [],
     policyThrows: false,
     clientAnswers: [],
   },
@@ -110,6 +121,13 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
     name: "Microsoft Entra ID",
     packages: ["identity"],
     hosts: ["login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn"],
+    // @azure/identity's errors.
+    errorNames: [
+      "CredentialUnavailableError",
+      "AggregateAuthenticationError",
+      "AuthenticationError",
+      "AuthenticationRequiredError",
+    ],
     policyThrows: false,
     clientAnswers: [],
   },
@@ -162,4 +180,18 @@ export function serviceOfHost(host: string | undefined): ServiceId | undefined {
   return IDS.find((id) =>
     SERVICES[id].hosts.some((suffix) => (suffix.startsWith(".") ? host.endsWith(suffix) : host === suffix)),
   );
+}
+
+const BY_ERROR_NAME: ReadonlyMap<string, ServiceId> = new Map(
+  IDS.flatMap((id) => SERVICES[id].errorNames.map((name) => [name, id] as const)),
+);
+
+/**
+ * The service whose client package throws errors of this name, such as `"entraId"` for
+ * `CredentialUnavailableError`.
+ *
+ * @param name - a thrown error's name.
+ */
+export function serviceOfErrorName(name: string | undefined): ServiceId | undefined {
+  return name === undefined ? undefined : BY_ERROR_NAME.get(name);
 }

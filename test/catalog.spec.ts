@@ -172,6 +172,7 @@ describe("catalog", () => {
         keyVault: "keyVault",
         appConfiguration: "appConfig",
         resourceManager: "arm",
+        entraId: "entra",
       };
       for (const entry of catalog) {
         if (!entry.services) continue;

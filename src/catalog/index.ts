@@ -12,7 +12,7 @@ import { searchStatusRules } from "./search/statuses.js";
 import { searchTextRules } from "./search/texts.js";
 import { gatewayRules } from "./shared/gateway.js";
 import { httpRules } from "./shared/http.js";
-import { identityRules } from "./shared/identity.js";
+import { entraRules, identityRules } from "./shared/identity.js";
 import { networkRules } from "./shared/network.js";
 import { neutralRules } from "./shared/neutral.js";
 import { proxyFindings, proxyRules } from "./shared/proxy.js";
@@ -20,19 +20,20 @@ import { tlsFindings, tlsRules } from "./shared/tls.js";
 import { storageRules } from "./storage/codes.js";
 
 /**
- * The built-in causes, in the order they are tried: thrown errors first (credentials, plain HTTP,
- * TLS, network), then what services say in so many words (their codes and texts), then foreign
+ * The built-in causes, in the order they are tried: thrown errors first (plain HTTP, TLS, network,
+ * proxies, credentials), then what services say in so many words (their codes and texts), then foreign
  * answers, then what status and context alone say, then the errors clients make of their own, then
  * the neutral last resort. A service's entries are tried only on its own failures; the first entry
  * whose `match` accepts a failure explains it. The entries without `match` at the end are findings
  * the preflight names by id.
  */
 export const catalog = defineCatalog([
-  ...identityRules,
   ...httpRules,
   ...tlsRules,
   ...networkRules,
   ...proxyRules,
+  ...entraRules,
+  ...identityRules,
   ...encryptionKeyRules,
   ...searchTextRules,
   ...storageRules,

@@ -18,6 +18,13 @@ const AUTHENTICATION_DETAIL_SEARCH = TEXT_LIMIT;
 /** The client address in Key Vault's `x-ms-keyvault-network-info: conn_type=Ipv4;addr=203.0.113.7;…`. */
 const NETWORK_INFO_ADDRESS = /(?:^|;)\s*addr=([0-9A-Fa-f.:]{2,45})\s*(?:;|$)/;
 
+/** The services whose throttling causes quote the wait they asked for. */
+const WAITS_QUOTED: ReadonlySet<FailureSignals["service"]> = new Set([
+  "keyVault",
+  "appConfiguration",
+  "resourceManager",
+]);
+
 /** Resource Manager's rate-limit headers, by the budget each counts. */
 const RATE_LIMITS: readonly [string, string][] = [
   "subscription-reads",
@@ -78,32 +85,44 @@ export function addResponseFacts(signals: FailureSignals, response: PipelineResp
   const challenge = headers.get("www-authenticate") ?? "";
   signals.bearerChallenge = BEARER.test(challenge);
   if (challenge !== "") signals.challengeDescription = CHALLENGE_DESCRIPTION.exec(challenge)?.[1];
-  // Near the start only: a body of megabytes is not Storage's error, and must not cost a scan.
-  const start = bounded(text, AUTHENTICATION_DETAIL_SEARCH);
-  if (start.includes("<AuthenticationErrorDetail>")) {
-    signals.authenticationDetail = AUTHENTICATION_DETAIL.exec(start)?.[1];
+  if (signals.service === "storage") {
+    // Near the start only: a body of megabytes is not Storage's error, and must not cost a scan.
+    const start = bounded(text, AUTHENTICATION_DETAIL_SEARCH);
+    if (start.includes("<AuthenticationErrorDetail>")) {
+      signals.authenticationDetail = AUTHENTICATION_DETAIL.exec(start)?.[1];
+    }
   }
   addRefusalHeaders(signals, headers, status);
 }
 
-/** The headers some services add to a refusal: where the client stood, who refused, when to come back. */
+/**
+ * The headers some services add to a refusal: where the client stood (Key Vault), who refused and which
+ * budget ran out (Resource Manager), when to come back (the services whose causes quote it). Each is
+ * read only from the service that sends it: a header read costs as much as the rest of a failure's reading.
+ */
 function addRefusalHeaders(signals: FailureSignals, headers: HttpHeaders, status: number | undefined): void {
-  const networkInfo = headers.get("x-ms-keyvault-network-info");
-  if (networkInfo !== undefined) signals.clientAddress = NETWORK_INFO_ADDRESS.exec(networkInfo)?.[1];
-  const failureCause = headers.get("x-ms-failure-cause");
-  if (failureCause !== undefined && /^[A-Za-z-]{1,32}$/.test(failureCause))
-    signals.failureCause = failureCause;
-  if (status !== 429 && status !== 503) return;
+  const service = signals.service;
+  if (service === "keyVault") {
+    const networkInfo = headers.get("x-ms-keyvault-network-info");
+    if (networkInfo !== undefined) signals.clientAddress = NETWORK_INFO_ADDRESS.exec(networkInfo)?.[1];
+  }
+  if (service === "resourceManager") {
+    const failureCause = headers.get("x-ms-failure-cause");
+    if (failureCause !== undefined && /^[A-Za-z-]{1,32}$/.test(failureCause)) {
+      signals.failureCause = failureCause;
+    }
+  }
+  if ((status !== 429 && status !== 503) || !WAITS_QUOTED.has(service)) return;
   signals.retryAfterSeconds = retryAfterOf(headers);
-  if (status !== 429) return;
+  if (status !== 429 || service !== "resourceManager") return;
   const exhausted: string[] = [];
   for (const [header, budget] of RATE_LIMITS) if (headers.get(header)?.trim() === "0") exhausted.push(budget);
   if (exhausted.length > 0) signals.rateLimitExhausted = exhausted.join(",");
 }
 
-/** Seconds from `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` (seconds or an HTTP date). */
+/** Seconds from `retry-after-ms` (App Configuration) or `Retry-After` (seconds or an HTTP date). */
 function retryAfterOf(headers: HttpHeaders): number | undefined {
-  const ms = Number(headers.get("retry-after-ms") ?? headers.get("x-ms-retry-after-ms") ?? Number.NaN);
+  const ms = Number(headers.get("retry-after-ms") ?? Number.NaN);
   if (Number.isFinite(ms) && ms >= 0) return ms / 1000;
   const value = headers.get("retry-after");
   if (value === undefined) return undefined;

@@ -1,5 +1,5 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
-import { serviceOfUserAgent } from "../services.js";
+import { serviceOfErrorName, serviceOfUserAgent } from "../services.js";
 import { credentialsOf } from "../redaction/redact.js";
 import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
@@ -70,8 +70,10 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
     addDetails(signals, read(error, "details"), code);
     if (!hasResponse) addOwnFacts(signals, error);
   }
-  if (signals.nodeCode === undefined) signals.nodeCode = causeCode(error);
-  signals.entraCode = entraCodeOf(error, signals.message);
+  addCauseChain(signals, error);
+  // A credential's failure is Microsoft Entra ID's, whichever client's request waited for the token.
+  const own = signals.entraCode !== undefined ? "entraId" : serviceOfErrorName(signals.errorName);
+  if (own !== undefined) signals.service = own;
   // An error a client made itself, with no request to read the service from: its package says which.
   if (signals.service === undefined && signals.status === undefined && signals.nodeCode === undefined)
     signals.service = thrownBy(error);
@@ -163,44 +165,46 @@ function addOwnFacts(signals: FailureSignals, error: unknown): void {
 /** A Microsoft Entra ID error code, as MSAL and the token endpoint write it. */
 const ENTRA_CODE = /\bAADSTS(\d{4,9})\b/;
 
+/** The first Microsoft Entra ID code (`AADSTS7000215`) in a text. */
+function entraCodeIn(text: string): string | undefined {
+  if (!text.includes("AADSTS")) return undefined;
+  const found = ENTRA_CODE.exec(text);
+  return found ? `AADSTS${found[1]}` : undefined;
+}
+
 /**
- * The first Microsoft Entra ID code (`AADSTS7000215`) in the message or in a message of the `cause`
- * chain, followed as deep as a system error's code is.
+ * What the `cause` chain holds, in one walk no deeper than {@link CAUSE_DEPTH}: the code of a system
+ * error (`@azure/identity` and undici keep it as `cause`, and clients that wrap fetch, such as the
+ * `openai` package, wrap it once more) when the error has none of its own, and a Microsoft Entra ID
+ * code from the message or a message of the chain.
+ *
+ * @param signals - the signals to fill in.
+ * @param error - the thrown value.
  */
-function entraCodeOf(error: unknown, message: string): string | undefined {
-  let text = message;
-  let current = error;
-  for (let depth = 0; depth <= CAUSE_DEPTH; depth++) {
-    if (text.includes("AADSTS")) {
-      const found = ENTRA_CODE.exec(text);
-      if (found) return `AADSTS${found[1]}`;
+function addCauseChain(signals: FailureSignals, error: unknown): void {
+  let nodeCode = signals.nodeCode;
+  let entraCode = entraCodeIn(signals.message);
+  let current = read(error, "cause");
+  for (let depth = 0; depth < CAUSE_DEPTH && current !== undefined && current !== null; depth++) {
+    if (nodeCode !== undefined && entraCode !== undefined) break;
+    if (nodeCode === undefined) {
+      const code = read(current, "code");
+      if (typeof code === "string" && code !== "") nodeCode = bounded(code, CODE_LIMIT);
+    }
+    if (entraCode === undefined) {
+      const message = typeof current === "string" ? current : read(current, "message");
+      if (typeof message === "string") entraCode = entraCodeIn(bounded(message));
     }
     current = read(current, "cause");
-    if (current === undefined || current === null) return undefined;
-    const next = typeof current === "string" ? current : read(current, "message");
-    text = typeof next === "string" ? bounded(next) : "";
   }
-  return undefined;
+  signals.nodeCode = nodeCode;
+  signals.entraCode = entraCode;
 }
 
 function messageOf(error: unknown): string {
   if (typeof error === "string") return error;
   const message = read(error, "message");
   return typeof message === "string" ? message : "";
-}
-
-/**
- * The code of a system error kept in the `cause` chain: `@azure/identity` and undici keep it as
- * `cause`, and clients that wrap fetch (the `openai` package) wrap it once more.
- */
-function causeCode(error: unknown): string | undefined {
-  let current = read(error, "cause");
-  for (let depth = 0; depth < CAUSE_DEPTH && current !== undefined; depth++) {
-    const code = read(current, "code");
-    if (typeof code === "string" && code !== "") return bounded(code, CODE_LIMIT);
-    current = read(current, "cause");
-  }
-  return undefined;
 }
 
 /**

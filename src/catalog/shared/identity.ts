@@ -1,4 +1,4 @@
-import { rule } from "../define.js";
+import { forService, rule } from "../define.js";
 import { DOCS } from "../docs.js";
 import { mentions } from "../match.js";
 import type { FailureSignals } from "../../types.js";
@@ -11,9 +11,9 @@ export const UNAVAILABLE_ERRORS: ReadonlySet<string> = new Set([
 
 /**
  * The statuses a refused token request comes with: none (MSAL's errors, `AuthenticationRequiredError`),
- * EnvironmentCredential's synthetic 400, or the token endpoint's own 400 or 401.
+ * or EnvironmentCredential's synthetic 400.
  */
-const TOKEN_STATUSES = [null, 400, 401] as const;
+const TOKEN_STATUSES = [null, 400] as const;
 
 /** A token request Microsoft Entra ID refused with one of these codes (`AADSTS` and its number). */
 function entraSays(...codes: readonly number[]): (s: FailureSignals) => false | { detail: string } {
@@ -27,52 +27,64 @@ function entraDetail(code: string): string {
   return `Microsoft Entra ID answered ${code} (https://login.microsoftonline.com/error?code=${code.slice(6)}).`;
 }
 
-/** Which credential a line of DefaultAzureCredential's (or any chain's) message speaks of. */
-const CHAIN_CREDENTIALS: readonly [RegExp, string][] = [
-  [/EnvironmentCredential/, "EnvironmentCredential"],
-  [/WorkloadIdentityCredential/, "WorkloadIdentityCredential"],
-  [/ManagedIdentityCredential/, "ManagedIdentityCredential"],
-  [/Visual Studio Code/i, "VisualStudioCodeCredential"],
-  [/Azure Developer CLI|AzureDeveloperCliCredential|azd auth login/i, "AzureDeveloperCliCredential"],
-  [/Azure CLI|AzureCliCredential|\baz login\b/i, "AzureCliCredential"],
-  [/PowerShell/i, "AzurePowerShellCredential"],
-  [/Broker|InteractiveBrowserCredential/, "BrokerCredential"],
+/** Which credential a line of DefaultAzureCredential's (or any chain's) message speaks of, by a phrase of it. */
+const CHAIN_CREDENTIALS: readonly [readonly string[], string][] = [
+  [["environmentcredential"], "EnvironmentCredential"],
+  [["workloadidentitycredential"], "WorkloadIdentityCredential"],
+  [["managedidentitycredential"], "ManagedIdentityCredential"],
+  [["visual studio code"], "VisualStudioCodeCredential"],
+  [["azure developer cli", "azuredeveloperclicredential", "azd auth login"], "AzureDeveloperCliCredential"],
+  [["azure cli", "azureclicredential", "az login"], "AzureCliCredential"],
+  [["powershell"], "AzurePowerShellCredential"],
+  [["broker", "interactivebrowsercredential"], "BrokerCredential"],
 ];
 
-/** Why a credential of the chain was unavailable, in a few words, from its line. */
-const CHAIN_REASONS: readonly [RegExp, string][] = [
+/** Why a credential of the chain was unavailable, in a few words, by a phrase of its line. */
+const CHAIN_REASONS: readonly [readonly string[], string][] = [
   [
-    /could not be found|couldn't be found|unable to execute|not installed|command not found/i,
+    ["could not be found", "couldn't be found", "unable to execute", "not installed", "command not found"],
     "not installed",
   ],
   [
-    /network unreachable|endpoint is unavailable|no available identity|no managed identity/i,
+    ["network unreachable", "endpoint is unavailable", "no available identity", "no managed identity"],
     "no managed identity",
   ],
-  [/az login|azd auth login|connect-azaccount|not logged in|please run/i, "not signed in"],
-  [/extension|signed into azure/i, "not signed in"],
-  [/no underlying credential|required parameters|not configured|missing|is unavailable/i, "not configured"],
+  [["az login", "azd auth login", "connect-azaccount", "not logged in", "please run"], "not signed in"],
+  [["extension", "signed into azure"], "not signed in"],
+  [
+    ["no underlying credential", "required parameters", "not configured", "missing", "is unavailable"],
+    "not configured",
+  ],
 ];
 
-const CHAIN_LINE = /(?:^|\n)\s*CredentialUnavailableError: ([^\n]*)/g;
+const CHAIN_LINE_START = "credentialunavailableerror: ";
+
+const found = (table: readonly [readonly string[], string][], line: string): string | undefined =>
+  table.find(([phrases]) => phrases.some((phrase) => line.includes(phrase)))?.[1];
 
 /**
  * The credentials a chain tried and why each was unavailable, from the error's message, without the
  * `Credential` every name ends with: `Credentials tried: Environment (not configured), AzureCli (not installed).`
  */
 function chainDetail(message: string): string | undefined {
-  const lines = [...message.matchAll(CHAIN_LINE)].map((match) => match[1] ?? "");
-  const tried = (lines.length > 0 ? lines : [message]).flatMap((line) => {
-    const name = CHAIN_CREDENTIALS.find(([phrase]) => phrase.test(line))?.[1];
+  const text = message.toLowerCase();
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith(CHAIN_LINE_START));
+  const tried = (lines.length > 0 ? lines : [text]).flatMap((line) => {
+    const name = found(CHAIN_CREDENTIALS, line);
     if (name === undefined) return [];
-    const reason = CHAIN_REASONS.find(([phrase]) => phrase.test(line))?.[1] ?? "unavailable";
-    return [`${name.replace(/Credential$/, "")} (${reason})`];
+    return [`${name.replace(/Credential$/, "")} (${found(CHAIN_REASONS, line) ?? "unavailable"})`];
   });
   return tried.length > 0 ? `Credentials tried: ${tried.join(", ")}.` : undefined;
 }
 
-/** Failures of `@azure/identity` to get a token, before any request reached the service. */
-export const identityRules = [
+/**
+ * Microsoft Entra ID's refusals of a token request, by their AADSTS codes: the failures of every
+ * client's credential, which the signals put on Entra ID's account whichever client was waiting.
+ */
+export const entraRules = forService("entraId", [
   rule({
     cause: "entraClientSecretInvalid",
     category: "authentication",
@@ -223,6 +235,10 @@ export const identityRules = [
     docs: [DOCS.entraConditionalAccess, DOCS.entraErrorCodes],
     match: entraSays(50076, 50079, 50158, 53000, 53001, 53003),
   }),
+]);
+
+/** Failures of `@azure/identity` that no AADSTS code explains, before any request reached the service. */
+export const identityRules = [
   rule({
     cause: "credentialUnavailable",
     category: "authentication",
