@@ -27,7 +27,8 @@ export type DiagnosisConfidence = "exact" | "inferred";
 /**
  * The Azure service a request went to, read from the client's `User-Agent` (`azsdk-js-storage-blob/...`)
  * or the host name (`*.vault.azure.net`): Azure AI Search, Azure Storage, Azure Key Vault, Azure App
- * Configuration, Azure Resource Manager, Microsoft Entra ID.
+ * Configuration, Azure Resource Manager, Microsoft Entra ID. A credential's failure (an AADSTS code, an
+ * `@azure/identity` error) is Microsoft Entra ID's, whichever client was waiting for the token.
  */
 export type ServiceId =
   "search" | "storage" | "keyVault" | "appConfiguration" | "resourceManager" | "entraId";
