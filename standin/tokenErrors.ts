@@ -4,7 +4,9 @@
  * URL, `disableInstanceDiscovery: true`). It is not Entra ID: it answers OpenID discovery for any
  * tenant, issues an opaque token to any client it was not told to refuse, and refuses the others with
  * the AADSTS error each was given, in Entra ID's JSON error format (`error`, `error_description` with
- * its Trace ID, Correlation ID and Timestamp lines, `error_codes`, `error_uri`).
+ * its Trace ID, Correlation ID and Timestamp lines, `error_codes`, `error_uri`). `standin/entra.ts` is
+ * the realistic one (tenants, app registrations, signed tokens) and answers a wrong secret, an unknown
+ * app and an unknown tenant as Entra ID does; this one gives, by client id, the codes it does not.
  *
  * Sources: learn.microsoft.com/entra/identity-platform/reference-error-codes (the codes and their
  * meaning) and the texts quoted in the @azure/identity TROUBLESHOOTING.md; the wording of AADSTS90002,
