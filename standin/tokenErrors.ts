@@ -79,6 +79,18 @@ export const ENTRA_REFUSALS = {
     text: (r) =>
       `The resource principal named ${r.scope.replace(/\/\.default$/, "")} was not found in the tenant named ${r.tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
   },
+  "scope-invalid": {
+    status: 400,
+    error: "invalid_scope",
+    code: 70011,
+    text: () => "The provided value for the input parameter 'scope' is not valid.",
+  },
+  "assertion-invalid": {
+    status: 401,
+    error: "invalid_client",
+    code: 700027,
+    text: () => "Client assertion failed signature validation.",
+  },
   "mfa-required": {
     status: 400,
     error: "interaction_required",

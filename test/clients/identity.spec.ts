@@ -37,6 +37,8 @@ const CAUSES: Record<EntraRefusalScenario, CauseId> = {
   "federation-mismatch": "entraFederatedCredentialMismatch",
   "assertion-expired": "entraClientAssertionExpired",
   "resource-not-found": "entraResourceNotFound",
+  "scope-invalid": "entraInvalidScope",
+  "assertion-invalid": "entraCertificateInvalid",
   "mfa-required": "entraInteractionRequired",
   "unknown-code": "tokenRequestFailed",
 };

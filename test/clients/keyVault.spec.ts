@@ -71,6 +71,8 @@ const STEPS: readonly Step[] = [
   },
   { name: "wrong-tenant", call: (c) => c.getSecret("wrong-tenant"), cause: "keyVaultWrongTenant" },
   { name: "disabled-secret", call: (c) => c.getSecret("disabled-secret"), cause: "keyVaultObjectDisabled" },
+  { name: "obo-required", call: (c) => c.getSecret("obo-required"), cause: "keyVaultForbiddenByPolicy" },
+  { name: "audience-invalid", call: (c) => c.getSecret("audience-invalid"), cause: "keyVaultTokenInvalid" },
   { name: "throttled", call: (c) => c.getSecret("throttled"), cause: "keyVaultThrottled" },
   { name: "absent", call: (c) => c.getSecret("absent"), cause: "keyVaultObjectNotFound" },
   {
