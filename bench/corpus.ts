@@ -1,7 +1,9 @@
 /**
  * The failures diagnose() is measured on, each built fresh and never enriched, so that every call
  * classifies instead of finding an attached diagnosis: what Node.js and the SDK throw for TLS and
- * network failures, every service text in the catalog, unknown errors, and 1 MB and 10 MB bodies.
+ * network failures, every Search text in the catalog, the common failures of Storage, Key Vault, App
+ * Configuration, Resource Manager, Entra ID and the openai package, unknown errors, and 1 MB and 10 MB
+ * bodies.
  */
 import {
   createHttpHeaders,
@@ -22,19 +24,23 @@ export interface CorpusEntry {
 const HOST = "https://bench.search.windows.net";
 const COUNT_PATH = "/indexes('hotels')/docs/$count?api-version=2025-09-01";
 
+const SEARCH_PACKAGE = "search-documents/13.0.0";
+
 function request(
   path = COUNT_PATH,
   method: "GET" | "PUT" = "GET",
   auth: "apiKey" | "bearer" = "apiKey",
+  host = HOST,
+  clientPackage = SEARCH_PACKAGE,
 ): PipelineRequest {
   const headers = createHttpHeaders({
     // As the SDK sends it: the service is read from it, as from every real failure.
-    "user-agent": "azsdk-js-search-documents/13.0.0 core-rest-pipeline/1.25.1 Node/24.21.0 OS/(x86_64-Linux)",
+    "user-agent": `azsdk-js-${clientPackage} core-rest-pipeline/1.25.1 Node/24.21.0 OS/(x86_64-Linux)`,
     ...(auth === "apiKey"
       ? { "api-key": "bench-admin-key-0123456789" }
       : { authorization: "Bearer eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl" }),
   });
-  return createPipelineRequest({ url: `${HOST}${path}`, method, headers });
+  return createPipelineRequest({ url: `${host}${path}`, method, headers });
 }
 
 function transport(code: string, message: string): RestError {
@@ -42,6 +48,9 @@ function transport(code: string, message: string): RestError {
 }
 
 interface ResponseSpec {
+  /** The service's origin and its client package. Default to a Search service and search-documents. */
+  host?: string;
+  clientPackage?: string;
   status: number;
   body?: string;
   headers?: Record<string, string>;
@@ -53,7 +62,7 @@ interface ResponseSpec {
 
 /** An error response as the policy sees it, thrown as a RestError like the SDK's deserializers do. */
 function response(spec: ResponseSpec): RestError {
-  const req = request(spec.path, spec.method, spec.auth);
+  const req = request(spec.path, spec.method, spec.auth, spec.host, spec.clientPackage);
   const res: PipelineResponse = {
     status: spec.status,
     request: req,
@@ -201,8 +210,8 @@ export function buildCorpus(): CorpusEntry[] {
       expected: "credentialUnavailable",
     },
     {
-      name: "AuthenticationError",
-      error: named("AuthenticationError", new Error("AADSTS7000215: Invalid client secret provided.")),
+      name: "AuthenticationError, a code without a cause of its own",
+      error: named("AuthenticationError", new Error("AADSTS9002313: Invalid request.")),
       expected: "tokenRequestFailed",
     },
     {
@@ -350,5 +359,164 @@ export function buildCorpus(): CorpusEntry[] {
       expected: SCENARIO_CAUSES[index],
     });
   }
+  entries.push(...otherServices());
   return entries;
+}
+
+/** The common failures of the other services, as their clients or the policy see them. */
+function otherServices(): CorpusEntry[] {
+  const blob = { host: "https://bench.blob.core.windows.net", clientPackage: "storage-blob/12.34.0" };
+  const vault = { host: "https://bench.vault.azure.net", clientPackage: "keyvault-secrets/4.12.0" };
+  const config = { host: "https://bench.azconfig.io", clientPackage: "app-configuration/1.13.0" };
+  const arm = { host: "https://management.azure.com", clientPackage: "arm-resources/8.0.0" };
+  const xml = (code: string, message: string, detail = ""): ResponseSpec => ({
+    ...blob,
+    status: 403,
+    path: "/photos?restype=container",
+    body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}\nRequestId:6b1f\nTime:2026-11-28T10:00:00Z</Message>${detail}</Error>`,
+    headers: { "content-type": "application/xml", "x-ms-error-code": code },
+  });
+  const inner = (code: string, innerCode: string, message: string) =>
+    JSON.stringify({ error: { code, message, innererror: { code: innerCode } } });
+  return [
+    {
+      name: "storage 403 AuthorizationPermissionMismatch",
+      error: response(
+        xml(
+          "AuthorizationPermissionMismatch",
+          "This request is not authorized to perform this operation using this permission.",
+        ),
+      ),
+      expected: "storagePermissionMismatch",
+    },
+    {
+      name: "storage 403 SAS time window",
+      error: response(
+        xml(
+          "AuthenticationFailed",
+          "Server failed to authenticate the request.",
+          "<AuthenticationErrorDetail>Signature not valid in the specified time frame: Start [Mon, 01 Jan 2024 00:00:00 GMT] - Expiry [Tue, 02 Jan 2024 00:00:00 GMT] - Current [Sat, 28 Nov 2026 10:00:00 GMT]</AuthenticationErrorDetail>",
+        ),
+      ),
+      expected: "storageSasExpired",
+    },
+    {
+      name: "storage HEAD 403, header code only",
+      error: response({ ...xml("AuthorizationFailure", ""), body: "" }),
+      expected: "storageNetworkRuleBlocked",
+    },
+    {
+      name: "key vault 403 ForbiddenByRbac",
+      error: response({
+        ...vault,
+        status: 403,
+        auth: "bearer",
+        path: "/secrets/db?api-version=2025-07-01",
+        body: inner(
+          "Forbidden",
+          "ForbiddenByRbac",
+          "Caller is not authorized to perform action on resource.\r\nAction: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'",
+        ),
+      }),
+      expected: "keyVaultRbacDenied",
+    },
+    {
+      name: "key vault 403 ForbiddenByFirewall",
+      error: response({
+        ...vault,
+        status: 403,
+        auth: "bearer",
+        path: "/secrets/db?api-version=2025-07-01",
+        body: inner(
+          "Forbidden",
+          "ForbiddenByFirewall",
+          "Client address is not authorized and caller is not a trusted service.",
+        ),
+        headers: {
+          "x-ms-keyvault-network-info": "conn_type=Ipv4;addr=203.0.113.7;act_addr_fam=InterNetwork;",
+        },
+      }),
+      expected: "keyVaultFirewallBlocked",
+    },
+    {
+      name: "app configuration 401 Invalid Signature",
+      error: response({
+        ...config,
+        status: 401,
+        path: "/kv/app:greeting?api-version=2023-11-01",
+        headers: {
+          "www-authenticate":
+            'HMAC-SHA256 error="invalid_token" error_description="Invalid Signature", Bearer',
+        },
+      }),
+      expected: "appConfigSignatureInvalid",
+    },
+    {
+      name: "app configuration 403 ip-address-rejected",
+      error: response({
+        ...config,
+        status: 403,
+        auth: "bearer",
+        path: "/kv/app:greeting?api-version=2023-11-01",
+        body: JSON.stringify({
+          type: "https://azconfig.io/errors/ip-address-rejected",
+          title: "Access to this resource is governed by a network access policy.",
+          status: 403,
+        }),
+        headers: { "content-type": "application/problem+json; charset=utf-8" },
+      }),
+      expected: "appConfigNetworkBlocked",
+    },
+    {
+      name: "resource manager 403 AuthorizationFailed",
+      error: response({
+        ...arm,
+        status: 403,
+        auth: "bearer",
+        path: "/subscriptions/0000/resourcegroups/app-rg?api-version=2025-04-01",
+        body: envelope(
+          "The client 'a11d' with object id 'b1' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope '/subscriptions/0000/resourcegroups/app-rg' or the scope is invalid.",
+          "AuthorizationFailed",
+        ),
+      }),
+      expected: "armAuthorizationFailed",
+    },
+    {
+      name: "resource manager 429 throttled",
+      error: response({
+        ...arm,
+        status: 429,
+        auth: "bearer",
+        path: "/subscriptions/0000/resourcegroups/app-rg?api-version=2025-04-01",
+        body: envelope(
+          "Number of 'read' requests for subscription '0000' exceeded.",
+          "SubscriptionRequestsThrottled",
+        ),
+        headers: { "retry-after": "5", "x-ms-ratelimit-remaining-subscription-reads": "0" },
+      }),
+      expected: "armThrottled",
+    },
+    {
+      name: "entra AADSTS7000215",
+      error: Object.assign(
+        new Error(
+          "invalid_client: Error(s): 7000215 - Timestamp: 2026-11-28 10:00:00Z - Description: AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 0a1b\r\nCorrelation ID: 2c3d",
+        ),
+        { name: "AuthenticationRequiredError" },
+      ),
+      expected: "entraClientSecretInvalid",
+    },
+    {
+      name: "openai 404 DeploymentNotFound",
+      error: Object.assign(new Error("404 The API deployment for this resource does not exist."), {
+        status: 404,
+        error: {
+          code: "DeploymentNotFound",
+          message: "The API deployment for this resource does not exist.",
+        },
+        headers: new Headers({ "apim-request-id": "5e1b6c1a-0000-4000-8000-000000000001" }),
+      }),
+      expected: "unrecognizedServiceError",
+    },
+  ];
 }

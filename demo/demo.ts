@@ -6,6 +6,7 @@
  */
 import { diagnose, preflight } from "../src/index.js";
 import { renderText } from "../src/cli/render.js";
+import { describe, MARKER } from "../src/report/enrich.js";
 import { startDemoEnvironment, type DemoEnvironment } from "./environment.js";
 import { commandRun, scenarios, type DemoScenario } from "./scenarios.js";
 
@@ -32,7 +33,10 @@ async function show(env: DemoEnvironment, scenario: DemoScenario, number: number
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   console.log(indent(message));
-  const cause = diagnose(thrown)?.cause;
+  const diagnosis = diagnose(thrown);
+  // Clients that build their own error after the pipeline keep their message: diagnose(error) has the rest.
+  if (diagnosis && !message.includes(MARKER)) console.log(indent(`diagnose(error):\n${describe(diagnosis)}`));
+  const cause = diagnosis?.cause;
   if (cause === scenario.cause) return true;
   console.log(indent(`UNEXPECTED: diagnosed as ${cause ?? "nothing"}; expected ${scenario.cause}.`));
   return false;
@@ -65,17 +69,22 @@ async function main(): Promise<void> {
   }
   console.log("azure-sdk-doctor demo");
   console.log(
-    "This is a LOCAL STAND-IN for Azure AI Search, running on 127.0.0.1 with certificates made just now. It is not Azure: no account, no network beyond this machine.",
+    "This is a LOCAL STAND-IN for Azure AI Search, Storage, Key Vault, App Configuration, Resource Manager and Entra ID, running on 127.0.0.1 with certificates made just now. It is not Azure: no account, no network beyond this machine.",
   );
   console.log(
-    "Each step makes a real SearchClient or SearchIndexClient call with diagnosisPolicy() and prints error.message, as your log would show it.",
+    "Each step makes a real Azure SDK client call with diagnosisPolicy() and prints error.message, as your log would show it; where the client builds its own error after the pipeline (Key Vault, App Configuration, Resource Manager), what diagnose(error) returns follows it.",
   );
 
   const env = await startDemoEnvironment();
   let passed = 0;
   let reportOk: boolean;
   try {
+    let section = "";
     for (const [i, scenario] of scenarios.entries()) {
+      if (scenario.section !== section) {
+        section = scenario.section;
+        console.log(`\n== ${section} ==`);
+      }
       if (await show(env, scenario, i + 1)) passed += 1;
     }
     reportOk = await showPreflight(env.faulty.inspectingProxy);

@@ -1,6 +1,7 @@
 /**
  * The demo's world, all on 127.0.0.1: the Search stand-in (and a second one that accepts API keys
- * only), the faulty endpoints a user meets on the way to the service, and a local proxy that would
+ * only), the Storage, Key Vault, App Configuration, Resource Manager and Entra ID token endpoint
+ * stand-ins, the faulty endpoints a user meets on the way to a service, and a local proxy that would
  * receive anything sent to a made-up public host name.
  */
 import { createAuthority, selfSigned, when } from "../standin/certs.js";
@@ -11,7 +12,12 @@ import {
   type Handler,
   type TestServer,
 } from "../standin/servers.js";
+import { startAppConfiguration, type AppConfigurationStandIn } from "../standin/appConfiguration.js";
+import { startKeyVault, type KeyVaultStandIn } from "../standin/keyVault.js";
+import { startResourceManager, type ResourceManagerStandIn } from "../standin/resourceManager.js";
 import { startSearchStandIn, type SearchStandIn } from "../standin/search.js";
+import { startStorage, type StorageStandIn } from "../standin/storage.js";
+import { startTokenEndpoint, type TokenEndpointStandIn } from "../standin/tokenErrors.js";
 
 /** A made-up Search host; the demo's proxy stands between it and the network, and the policy refuses before that. */
 export const MADE_UP_SERVICE = "contoso-doctor-demo.search.windows.net";
@@ -39,6 +45,16 @@ export interface DemoEnvironment {
   };
   /** A local HTTP proxy that records every request it receives and forwards none. */
   proxy: TestServer;
+  /** A Blob Storage account: container names pick failures. */
+  storage: StorageStandIn;
+  /** A key vault: secret names pick failures. */
+  keyVault: KeyVaultStandIn;
+  /** An App Configuration store: keys pick failures. */
+  appConfiguration: AppConfigurationStandIn;
+  /** Resource Manager: resource group names pick failures. */
+  resourceManager: ResourceManagerStandIn;
+  /** Entra ID's token endpoint: client ids pick refusals. */
+  entra: TokenEndpointStandIn;
   close(): Promise<void>;
 }
 
@@ -77,7 +93,25 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
       httpEndpoint: `http://127.0.0.1:${(await keep(startHttpServer(badGateway))).port}`,
     };
     const proxy = await keep(startHttpServer(badGateway));
-    return { service, keysOnlyService, faulty, proxy, close };
+    // The same root as the Search stand-in's, which this process already trusts.
+    const trusted = { authority: service.authority, trust: false };
+    const storage = await keep(startStorage(trusted));
+    const keyVault = await keep(startKeyVault({ ...trusted, retryAfterSeconds: 0 }));
+    const appConfiguration = await keep(startAppConfiguration(trusted));
+    const resourceManager = await keep(startResourceManager({ ...trusted, retryAfterSeconds: 0 }));
+    const entra = await keep(startTokenEndpoint(trusted));
+    return {
+      service,
+      keysOnlyService,
+      faulty,
+      proxy,
+      storage,
+      keyVault,
+      appConfiguration,
+      resourceManager,
+      entra,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -1,4 +1,5 @@
 import { catalog, type CauseId } from "./catalog/index.js";
+import { read } from "./signals/read.js";
 import { signalsFromThrown } from "./signals/thrown.js";
 import type {
   Diagnosis,
@@ -171,13 +172,65 @@ export function diagnosisOf(
   return diagnosisFrom(rule, evidence, refinement);
 }
 
+/**
+ * Keeps the diagnosis of a failing response the policy passed on to the client, by the request it
+ * answered: the client builds its own error after the pipeline, with that very request as its `request`,
+ * and {@link diagnose} finds the diagnosis there. The latest attempt of a request replaces the earlier.
+ *
+ * @param request - the request, as the pipeline sent it.
+ * @param diagnosis - the diagnosis of its response.
+ */
+export function rememberRequestDiagnosis(request: object, diagnosis: Diagnosis): void {
+  registry.requests.set(request, diagnosis);
+}
+
+/**
+ * Forgets the diagnosis kept for a request, when a later attempt of it succeeded.
+ *
+ * @param request - the request.
+ */
+export function forgetRequestDiagnosis(request: object): void {
+  registry.requests.delete(request);
+}
+
+/**
+ * The diagnosis kept for the request an error carries, when its status, if it has one, is the status
+ * that was diagnosed.
+ *
+ * @param error - any value.
+ */
+export function requestDiagnosis(error: unknown): Diagnosis | undefined {
+  const request = read(error, "request");
+  if (typeof request !== "object" || request === null) return undefined;
+  const diagnosis = registry.requests.get(request);
+  if (!diagnosis) return undefined;
+  const statusCode = read(error, "statusCode");
+  return typeof statusCode === "number" && statusCode !== diagnosis.evidence.status ? undefined : diagnosis;
+}
+
 /** Options of {@link diagnose}. */
 export interface DiagnoseOptions<Own extends string = string> {
   /** Rules of your own, tried before the built-in {@link catalog}. Defaults to none. */
   rules?: readonly DiagnosisRule<Own, string>[];
 }
 
-const attached = new WeakMap<object, Diagnosis>();
+/** Where diagnoses are kept: by the error they were attached to, and by the request that failed. */
+interface Registry {
+  errors: WeakMap<object, Diagnosis>;
+  requests: WeakMap<object, Diagnosis>;
+}
+
+/**
+ * One registry per process, on a global symbol: the package's ECMAScript and CommonJS copies both load
+ * when an application imports one and a library requires the other, and a diagnosis one copy's policy
+ * kept must be found by the other copy's diagnose().
+ */
+const REGISTRY = Symbol.for("azure-sdk-doctor.diagnoses.v1");
+const registry: Registry = ((globalThis as { [REGISTRY]?: Registry })[REGISTRY] ??= {
+  errors: new WeakMap(),
+  requests: new WeakMap(),
+});
+const attached = registry.errors;
 
 /**
  * Remembers the diagnosis of an error, for {@link diagnose} to return. Returns false when the error
@@ -202,9 +255,11 @@ export function attachedDiagnosis(error: unknown): Diagnosis | undefined {
 }
 
 /**
- * Explains a caught error: returns the diagnosis the `diagnosisPolicy` attached, or classifies
- * the value itself (a `RestError` thrown without the policy, a Node.js error, an `@azure/identity`
- * error). Returns `undefined` when no known cause fits. Never throws, whatever it is given.
+ * Explains a caught error: returns the diagnosis the `diagnosisPolicy` attached to it, or the one it
+ * kept for the failing response the client built the error from (found through the error's
+ * `request`), or classifies the value itself (a `RestError` thrown without the policy, a Node.js error,
+ * an `@azure/identity` error). Returns `undefined` when no known cause fits. Never throws, whatever it
+ * is given.
  *
  * @param error - anything a `catch` block received.
  * @param options - rules of your own.
@@ -215,7 +270,7 @@ export function diagnose<Own extends string = never>(
 ): Diagnosis<CauseId | Own> | undefined {
   try {
     return (
-      (attachedDiagnosis(error) as Diagnosis<CauseId | Own> | undefined) ??
+      ((attachedDiagnosis(error) ?? requestDiagnosis(error)) as Diagnosis<CauseId | Own> | undefined) ??
       classify(signalsFromThrown(error), withCatalog(options?.rules))
     );
   } catch {

@@ -5,6 +5,7 @@ export {
   diagnosisPolicyName,
   type DiagnosisPolicyOptions,
 } from "./policy/diagnosisPolicy.js";
+export { addDiagnosisPolicy } from "./policy/attach.js";
 export { preflight } from "./preflight/preflight.js";
 export type {
   PreflightCertificate,

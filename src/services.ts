@@ -1,6 +1,19 @@
 import type { ServiceId } from "./types.js";
 
-/** How a service is recognised and named. */
+/**
+ * A failure a service's clients turn into a result with their own code: `exists()` reading a 404,
+ * `createIfNotExists()` reading a 409 `ContainerAlreadyExists`, a delete poller reading a 404 as "not yet".
+ */
+export interface ClientAnswer {
+  /** The HTTP status. */
+  status: number;
+  /** The service's error codes it applies to; any code when absent. */
+  codes?: readonly string[];
+  /** A text the request's URL path contains, such as `/deleted`; any path when absent. */
+  pathIncludes?: string;
+}
+
+/** How a service is recognised and named, and how the policy treats its clients' failures. */
 export interface ServiceInfo {
   /** The service's name as its documentation writes it. */
   name: string;
@@ -11,6 +24,24 @@ export interface ServiceInfo {
   packages: readonly string[];
   /** Host name suffixes of its endpoints, in the public and sovereign clouds. */
   hosts: readonly string[];
+  /**
+   * The names of the errors its own client package throws: a thrown error of one of these names is
+   * this service's failure, whichever client's request it came with (a credential runs inside another
+   * client's pipeline).
+   */
+  errorNames: readonly string[];
+  /**
+   * Whether the policy throws this service's failing responses itself, as a `RestError` carrying the
+   * diagnosis, instead of passing them to the client, which builds its own error after the pipeline.
+   * Only where the client's own error path loses the failure: `@azure/search-documents` 13 turns an
+   * empty-bodied failure into a TypeError with no status, and its own code reads only `statusCode`.
+   */
+  policyThrows: boolean;
+  /**
+   * Failures its clients turn into results: the policy keeps their diagnosis for `diagnose()` and logs
+   * it at verbose level only, neither warning nor counting a failure the caller never sees.
+   */
+  clientAnswers: readonly ClientAnswer[];
 }
 
 /** The services the catalog speaks for, and how a request shows which one it went to. */
@@ -19,11 +50,36 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
     name: "Azure AI Search",
     packages: ["search-documents"],
     hosts: [".search.windows.net", ".search.azure.us", ".search.azure.cn"],
+    errorNames: [],
+    policyThrows: true,
+    clientAnswers: [],
   },
   storage: {
     name: "Azure Storage",
     packages: ["storage-", "azure-storage-"],
     hosts: [".core.windows.net", ".core.usgovcloudapi.net", ".core.chinacloudapi.cn"],
+    errorNames: [],
+    policyThrows: false,
+    clientAnswers: [
+      // exists(), deleteIfExists() (ContainerNotFound, BlobNotFound, QueueNotFound)
+      { status: 404 },
+      {
+        status: 409,
+        codes: [
+          // createIfNotExists()
+          "ContainerAlreadyExists",
+          "BlobAlreadyExists",
+          "QueueAlreadyExists",
+          "ShareAlreadyExists",
+          "ResourceAlreadyExists",
+          "PathAlreadyExists",
+          "FilesystemAlreadyExists",
+          // BlobClient.exists() on a blob encrypted with a customer-provided key it was not given
+          "BlobUsesCustomerSpecifiedEncryption",
+          "BlobDoesNotUseCustomerSpecifiedEncryption",
+        ],
+      },
+    ],
   },
   keyVault: {
     name: "Azure Key Vault",
@@ -36,21 +92,44 @@ export const SERVICES: Readonly<Record<ServiceId, ServiceInfo>> = {
       ".managedhsm.usgovcloudapi.net",
       ".managedhsm.azure.cn",
     ],
+    errorNames: [],
+    policyThrows: false,
+    clientAnswers: [
+      // The delete and recover pollers read a 404 as "not yet".
+      { status: 404 },
+      // The delete poller reads a 403 on the deleted object as "done, but not readable by you".
+      { status: 403, pathIncludes: "/deleted" },
+    ],
   },
   appConfiguration: {
     name: "Azure App Configuration",
     packages: ["app-configuration"],
     hosts: [".azconfig.io", ".azconfig.azure.us", ".azconfig.azure.cn"],
+    errorNames: [],
+    policyThrows: false,
+    clientAnswers: [],
   },
   resourceManager: {
     name: "Azure Resource Manager",
     packages: ["arm-"],
     hosts: ["management.azure.com", "management.usgovcloudapi.net", "management.chinacloudapi.cn"],
+    errorNames: [],
+    policyThrows: false,
+    clientAnswers: [],
   },
   entraId: {
     name: "Microsoft Entra ID",
     packages: ["identity"],
     hosts: ["login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn"],
+    // @azure/identity's errors.
+    errorNames: [
+      "CredentialUnavailableError",
+      "AggregateAuthenticationError",
+      "AuthenticationError",
+      "AuthenticationRequiredError",
+    ],
+    policyThrows: false,
+    clientAnswers: [],
   },
 };
 
@@ -101,4 +180,18 @@ export function serviceOfHost(host: string | undefined): ServiceId | undefined {
   return IDS.find((id) =>
     SERVICES[id].hosts.some((suffix) => (suffix.startsWith(".") ? host.endsWith(suffix) : host === suffix)),
   );
+}
+
+const BY_ERROR_NAME: ReadonlyMap<string, ServiceId> = new Map(
+  IDS.flatMap((id) => SERVICES[id].errorNames.map((name) => [name, id] as const)),
+);
+
+/**
+ * The service whose client package throws errors of this name, such as `"entraId"` for
+ * `CredentialUnavailableError`.
+ *
+ * @param name - a thrown error's name.
+ */
+export function serviceOfErrorName(name: string | undefined): ServiceId | undefined {
+  return name === undefined ? undefined : BY_ERROR_NAME.get(name);
 }

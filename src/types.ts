@@ -27,7 +27,8 @@ export type DiagnosisConfidence = "exact" | "inferred";
 /**
  * The Azure service a request went to, read from the client's `User-Agent` (`azsdk-js-storage-blob/...`)
  * or the host name (`*.vault.azure.net`): Azure AI Search, Azure Storage, Azure Key Vault, Azure App
- * Configuration, Azure Resource Manager, Microsoft Entra ID.
+ * Configuration, Azure Resource Manager, Microsoft Entra ID. A credential's failure (an AADSTS code, an
+ * `@azure/identity` error) is Microsoft Entra ID's, whichever client was waiting for the token.
  */
 export type ServiceId =
   "search" | "storage" | "keyVault" | "appConfiguration" | "resourceManager" | "entraId";
@@ -49,8 +50,12 @@ export type OperationKind =
   | "serviceStatistics"
   | "other";
 
-/** Which credential a request carried, never its value. */
-export type CredentialKind = "apiKey" | "bearer" | "none";
+/**
+ * Which credential a request carried, never its value: an `api-key` header, a bearer token, a Storage
+ * account key (`Authorization: SharedKey`), a shared access signature (a `sig` query parameter), an App
+ * Configuration access key (`Authorization: HMAC-SHA256`), or none.
+ */
+export type CredentialKind = "apiKey" | "bearer" | "sharedKey" | "sas" | "hmac" | "none";
 
 /** The facts a diagnosis was made from. Never holds a secret, a URL query string or a body. */
 export interface DiagnosisEvidence {
@@ -131,6 +136,42 @@ export interface FailureSignals extends DiagnosisEvidence {
    * phrases without regard to case; worked out on first use by the catalog's `mentions`, then kept here.
    */
   lowerCaseText?: string;
+  /**
+   * Why the service refused the credential, from its `WWW-Authenticate` header's `error_description`
+   * (App Configuration's `"Invalid Signature"`), redacted and bounded.
+   */
+  challengeDescription?: string;
+  /** The `type` of a problem+json body (`https://azconfig.io/errors/ip-address-rejected`), bounded. */
+  problemType?: string;
+  /**
+   * Azure Storage's `AuthenticationErrorDetail` (a signature mismatch, a SAS time window, a token's
+   * audience), from the XML body or the error's `details`, redacted and bounded.
+   */
+  authenticationDetail?: string;
+  /**
+   * The code one level inside the service's error: Key Vault's `error.innererror.code`
+   * (`ForbiddenByRbac`), or Resource Manager's first `error.details[].code`.
+   */
+  innerCode?: string;
+  /**
+   * The client's public address as Azure Key Vault reported it (`x-ms-keyvault-network-info`, or
+   * `Client address:` in its firewall message): the only address a signal ever holds.
+   */
+  clientAddress?: string;
+  /** Resource Manager's `x-ms-failure-cause` header (`gateway`, `service`). */
+  failureCause?: string;
+  /** Seconds the service asked to wait, from `Retry-After` or `retry-after-ms`. */
+  retryAfterSeconds?: number;
+  /**
+   * Resource Manager's rate-limit headers that stood at zero on a 429, such as
+   * `"subscription-reads"`, comma-separated.
+   */
+  rateLimitExhausted?: string;
+  /**
+   * The Microsoft Entra ID error code (`AADSTS7000215`) found in the message or its `cause` chain, as
+   * `@azure/identity` and MSAL report a refused token request.
+   */
+  entraCode?: string;
 }
 
 /**

@@ -83,6 +83,20 @@ export const KEY_VAULT_FAILURES = {
     message: () =>
       `AKV10032: Invalid issuer. Expected one of https://sts.windows.net/${KEY_VAULT_TENANT}/, found https://sts.windows.net/${KEY_VAULT_OTHER_TENANT}/.`,
   },
+  /** The caller's access policy is a compound identity: it must call on behalf of a user. */
+  "obo-required": {
+    status: 403,
+    code: "Forbidden",
+    inner: "ForbiddenByPolicy",
+    message: () => `The policy requires the caller '${CALLER}' to use on-behalf-of (OBO) flow.`,
+  },
+  /** A token for another resource than Key Vault. */
+  "audience-invalid": {
+    status: 401,
+    code: "Unauthorized",
+    message: () =>
+      "AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://storage.azure.com.",
+  },
   /** The secret exists but is disabled. */
   "disabled-secret": {
     status: 403,

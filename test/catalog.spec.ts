@@ -166,9 +166,21 @@ describe("catalog", () => {
       assert.equal(classify(failure(undefined), rules)?.cause, "any");
     });
 
-    it("speaks for Azure AI Search only in the Search entries, and for every client elsewhere", () => {
+    it("speaks for one service in each service's entries, named after it, and for every client elsewhere", () => {
+      const prefixes: Record<string, string> = {
+        storage: "storage",
+        keyVault: "keyVault",
+        appConfiguration: "appConfig",
+        resourceManager: "arm",
+        entraId: "entra",
+      };
       for (const entry of catalog) {
-        if (entry.services) assert.deepEqual(entry.services, ["search"], entry.cause);
+        if (!entry.services) continue;
+        assert.equal(entry.services.length, 1, entry.cause);
+        const prefix = prefixes[entry.services[0]!];
+        if (prefix)
+          assert.ok(entry.cause.startsWith(prefix), `${entry.cause} speaks for ${entry.services[0]}`);
+        else assert.deepEqual(entry.services, ["search"], entry.cause);
       }
       const everyClient = catalog.filter((entry) => !entry.services).map((entry) => entry.cause);
       for (const cause of [
@@ -181,8 +193,8 @@ describe("catalog", () => {
       }
     });
 
-    it("writes no Azure AI Search advice into the causes every client can meet", () => {
-      for (const entry of catalog.filter((e) => !e.services)) {
+    it("writes no Azure AI Search advice into the causes every client can meet, nor into another service's", () => {
+      for (const entry of catalog.filter((e) => !e.services?.includes("search"))) {
         const text = [entry.summary, ...entry.remediation].join(" ");
         assert.doesNotMatch(text, /AI Search|search\.windows\.net|index(es)?\b/, entry.cause);
         for (const link of entry.docs)

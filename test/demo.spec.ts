@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { commandRun, scenarios, WRONG_KEY } from "../demo/scenarios.js";
+import {
+  commandRun,
+  DEMO_CLIENT_SECRET,
+  DEMO_OLD_SECRET,
+  DEMO_SAS_SIGNATURE,
+  scenarios,
+  WRONG_KEY,
+} from "../demo/scenarios.js";
 import { closedPort } from "../standin/servers.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -43,7 +50,7 @@ describe("npm run demo", function () {
     const [, notice] = output.split("\n");
     assert.match(
       notice ?? "",
-      /LOCAL STAND-IN for Azure AI Search, running on 127\.0\.0\.1.*It is not Azure/,
+      /LOCAL STAND-IN for Azure AI Search, Storage, Key Vault, App Configuration, Resource Manager and Entra ID, running on 127\.0\.0\.1.*It is not Azure/,
     );
   });
 
@@ -87,6 +94,19 @@ describe("npm run demo", function () {
     );
   });
 
+  it("has a section per service, each under its heading", () => {
+    const sections = [...new Set(scenarios.map((s) => s.section))];
+    assert.deepEqual(sections, [
+      "Azure AI Search",
+      "Azure Storage",
+      "Azure Key Vault",
+      "Azure App Configuration",
+      "Azure Resource Manager",
+      "Microsoft Entra ID",
+    ]);
+    for (const section of sections) assert.ok(output.includes(`\n== ${section} ==\n`), section);
+  });
+
   it("covers the documented failures", () => {
     const causes = new Set<string>(scenarios.map((s) => s.cause));
     for (const cause of [
@@ -113,5 +133,13 @@ describe("npm run demo", function () {
     assert.doesNotMatch(output, /token-with(out)?-role/, "no bearer token");
     assert.doesNotMatch(output, /eyJ[\w-]+\.eyJ/, "no Entra ID token");
     assert.doesNotMatch(output, /stand-in-secret~/, "no client secret");
+    for (const secret of [
+      DEMO_SAS_SIGNATURE,
+      encodeURIComponent(DEMO_SAS_SIGNATURE),
+      DEMO_OLD_SECRET,
+      DEMO_CLIENT_SECRET,
+    ])
+      assert.ok(!output.includes(secret), "no SAS signature, access key secret or client secret");
+    assert.doesNotMatch(output, /demo-(storage|vault|config|arm)-token/, "no service token");
   });
 });

@@ -278,6 +278,31 @@ const sdk = undefined;\n${TELEMETRY_PROBE}`;
     assert.match(await sh(process.execPath, [command, "--help"], bareConsumer), /^Usage: azure-sdk-doctor /);
   });
 
+  it("shares diagnoses between the ESM and CommonJS copies: one's policy keeps what the other's diagnose() finds", async () => {
+    // An application importing one copy while a library requires the other loads both.
+    const script = `import * as esm from "${PACKAGE_NAME}"; import { createRequire } from "node:module";
+import * as pipeline from "@azure/core-rest-pipeline";
+const cjs = createRequire(import.meta.url)("${PACKAGE_NAME}");
+const body = JSON.stringify({ error: { code: "Forbidden", message: "Caller is not authorized to perform action on resource.", innererror: { code: "ForbiddenByRbac" } } });
+const through = async (policyCopy, diagnoseCopy) => {
+  const request = pipeline.createPipelineRequest({ url: "https://contoso.vault.azure.net/secrets/db" });
+  request.headers.set("user-agent", "azsdk-js-keyvault-secrets/4.12.0");
+  request.headers.set("authorization", "Bearer eyJ0eXAi.c2hhcmVk.c2ln");
+  await policyCopy.diagnosisPolicy({ telemetry: false }).sendRequest(request, async (sent) => ({
+    request: sent, status: 403, bodyAsText: body,
+    headers: pipeline.createHttpHeaders({ "x-ms-request-id": "1", "content-type": "application/json" }),
+  }));
+  // The client's own error, as Key Vault builds it after the pipeline: the request, no body.
+  return diagnoseCopy.diagnose(new pipeline.RestError("Caller is not authorized to perform action on resource.", { statusCode: 403, request }))?.cause;
+};
+console.log(JSON.stringify({ two: esm.diagnose !== cjs.diagnose, cjsToEsm: await through(cjs, esm), esmToCjs: await through(esm, cjs) }));`;
+    assert.deepEqual(await probe(["--input-type=module", "-e", script]), {
+      two: true,
+      cjsToEsm: "keyVaultRbacDenied",
+      esmToCjs: "keyVaultRbacDenied",
+    });
+  });
+
   it("type-checks a TypeScript consumer of either module system against the shipped declarations", async () => {
     const imports = `import { catalog, diagnose, diagnosisPolicy, diagnosisPolicyName, type Diagnosis } from "${PACKAGE_NAME}";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";`;

@@ -51,3 +51,36 @@ export function isUnexplained(signals: FailureSignals): boolean {
 export function hasCode(signals: FailureSignals, codes: ReadonlySet<string>): boolean {
   return signals.nodeCode !== undefined && codes.has(signals.nodeCode);
 }
+
+/**
+ * Whether the service's error code is one of these.
+ *
+ * @param signals - the failure.
+ * @param codes - the codes, as the service writes them.
+ */
+export function codeIn(signals: FailureSignals, codes: ReadonlySet<string>): boolean {
+  return signals.serviceCode !== undefined && codes.has(signals.serviceCode);
+}
+
+/**
+ * Whether the response carried nothing to read: no service message, and an empty body or the `{}`
+ * some clients put in its place.
+ *
+ * @param signals - the failure.
+ */
+export function isEmptyAnswer(signals: FailureSignals): boolean {
+  if (signals.serviceMessage !== undefined || signals.problemType !== undefined) return false;
+  const body = signals.body.trim();
+  return body === "" || body === "{}";
+}
+
+/**
+ * The first line of a text, trimmed and cut to a bound, for a diagnosis's detail.
+ *
+ * @param text - a redacted text of the failure.
+ * @param limit - the most characters kept.
+ */
+export function excerpt(text: string, limit = 160): string {
+  const line = (text.trim().split(/\r?\n/)[0] ?? "").trim();
+  return line.length > limit ? `${line.slice(0, limit)}...` : line;
+}

@@ -1,6 +1,13 @@
 import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import type { CauseId } from "../catalog/index.js";
-import { classify, diagnosisOf, evidenceOf, withCatalog } from "../diagnose.js";
+import {
+  classify,
+  diagnosisOf,
+  evidenceOf,
+  forgetRequestDiagnosis,
+  rememberRequestDiagnosis,
+  withCatalog,
+} from "../diagnose.js";
 import type { PreflightOptions } from "../preflight/types.js";
 import { credentialsOf, secretsOf } from "../redaction/redact.js";
 import { enrichError } from "../report/enrich.js";
@@ -9,7 +16,7 @@ import { signalsFromResponse } from "../signals/response.js";
 import { signalsFromThrown } from "../signals/thrown.js";
 import { createDiagnosisTelemetry } from "../telemetry/record.js";
 import type { Diagnosis, DiagnosisRule } from "../types.js";
-import { isAccepted } from "./accepted.js";
+import { isAccepted, isChallenge, isClientAnswer, policyThrowsFor } from "./accepted.js";
 import { createPreflightGate, preflightRefusal } from "./gate.js";
 import { insecureRequestRefusal, sendsCredentialsInClear } from "./guard.js";
 import { responseError } from "./responseError.js";
@@ -25,8 +32,11 @@ export interface DiagnosisPolicyOptions<Own extends string = string> {
    */
   rules?: readonly DiagnosisRule<Own, string>[];
   /**
-   * Called once for each diagnosed failure, with the diagnosis and the error about to be thrown, for
-   * your own logging or metrics. What it throws is ignored. Defaults to none.
+   * Called once for each diagnosed failure the caller will see, for your own logging or metrics, with
+   * the diagnosis and the error about to be thrown; for a failing response the policy passes on to a
+   * client that builds its own error after the pipeline (Key Vault, App Configuration, Resource Manager),
+   * with that response. Not called for challenges, nor for the failures a client turns into results
+   * (`exists()`, `createIfNotExists()`, a poller's 404). What it throws is ignored. Defaults to none.
    */
   onDiagnosis?: (diagnosis: Diagnosis<CauseId | Own>, error: unknown) => void;
   /**
@@ -54,11 +64,17 @@ export interface DiagnosisPolicyOptions<Own extends string = string> {
 }
 
 /**
- * A pipeline policy that explains failures. Add it to any Azure SDK client as a perCall policy:
- * thrown errors (TLS, network, credentials) are rethrown with a diagnosis attached and their message
- * extended; error responses the client would reject are thrown as a `RestError` with the same
- * status, code, details, request and response, and a diagnosis. Successful responses, and the ones a
- * client accepts (206, 207, 404 on delete), pass through untouched.
+ * A pipeline policy that explains failures. Add it to any Azure SDK client as a perCall policy (to a
+ * Storage client with {@link addDiagnosisPolicy}):
+ *
+ * - thrown errors (TLS, network, credentials, and the `RestError` Storage's clients throw inside the
+ *   pipeline) are rethrown, the same object, with a diagnosis attached and their message extended;
+ * - failing responses pass through untouched, for the client to build its own error from; their
+ *   diagnosis is kept by request, for `diagnose(error)`, and logged. Azure AI Search's are the
+ *   exception: they are thrown as a `RestError` with the same status, code, details, request and
+ *   response, and the diagnosis;
+ * - successful responses, the ones a client accepts (206, 207, 404 on delete) and authentication
+ *   challenges (a 401 with `WWW-Authenticate` to a request without credentials) pass through untouched.
  *
  * @param options - rules of your own, a callback, the plain-HTTP guard and the preflight.
  */
@@ -71,22 +87,35 @@ export function diagnosisPolicy<Own extends string = never>(
     : undefined;
   const telemetry = options.telemetry === false ? undefined : createDiagnosisTelemetry();
 
+  /** Logs, records and hands on a failure the caller will see; a client's own answer only at verbose. */
+  function announce(
+    diagnosis: Diagnosis<CauseId | Own>,
+    request: PipelineRequest,
+    what: unknown,
+    answeredByClient: boolean,
+  ): void {
+    if (answeredByClient) {
+      logDiagnosis(diagnosis, "verbose");
+      return;
+    }
+    logDiagnosis(diagnosis);
+    telemetry?.record(diagnosis, request);
+    try {
+      options.onDiagnosis?.(diagnosis, what);
+    } catch (callbackError) {
+      logger.verbose("onDiagnosis threw; ignored:", String(callbackError));
+    }
+  }
+
   function report(
     error: unknown,
     request: PipelineRequest,
     diagnosis: Diagnosis<CauseId | Own> | undefined,
     secrets: readonly string[] = secretsOf(request),
+    answeredByClient = false,
   ): unknown {
     if (!diagnosis || typeof error !== "object" || error === null) return error;
-    if (enrichError(error, diagnosis, secrets)) {
-      logDiagnosis(diagnosis);
-      telemetry?.record(diagnosis, request);
-      try {
-        options.onDiagnosis?.(diagnosis, error);
-      } catch (callbackError) {
-        logger.verbose("onDiagnosis threw; ignored:", String(callbackError));
-      }
-    }
+    if (enrichError(error, diagnosis, secrets)) announce(diagnosis, request, error, answeredByClient);
     return error;
   }
 
@@ -111,14 +140,31 @@ export function diagnosisPolicy<Own extends string = never>(
         response = await next(request);
       } catch (error) {
         if (isAbort(error)) throw error;
-        throw report(error, request, classify(signalsFromThrown(error, request), rules));
+        const signals = signalsFromThrown(error, request);
+        const diagnosis = classify(signals, rules);
+        throw report(error, request, diagnosis, undefined, isClientAnswer(request, signals));
       }
 
-      if (isAccepted(request, response)) return response;
+      if (isAccepted(request, response)) {
+        forgetRequestDiagnosis(request);
+        return response;
+      }
+      if (isChallenge(request, response)) return response;
       const credentials = credentialsOf(request);
       const signals = signalsFromResponse(request, response, credentials);
-      const error = responseError(request, response, signals, credentials.secrets);
-      throw report(error, request, classify(signals, rules), credentials.secrets);
+      const diagnosis = classify(signals, rules);
+      if (policyThrowsFor(signals)) {
+        const error = responseError(request, response, signals, credentials.secrets);
+        throw report(error, request, diagnosis, credentials.secrets);
+      }
+      // The client builds its own error from this response after the pipeline, with this request.
+      if (diagnosis) {
+        rememberRequestDiagnosis(request, diagnosis);
+        announce(diagnosis, request, response, isClientAnswer(request, signals));
+      } else {
+        forgetRequestDiagnosis(request);
+      }
+      return response;
     },
   };
 }

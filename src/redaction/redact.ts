@@ -81,11 +81,13 @@ export function credentialsOf(request: PipelineRequest): RequestCredentials {
       const value = request.headers.get(name)?.trim();
       if (value === undefined) continue;
       if (name === "api-key") kind = "apiKey";
-      else if (name === "authorization" && kind === "none" && BEARER_VALUE.test(value)) kind = "bearer";
+      else if (name === "authorization" && kind === "none") kind = authorizationKind(value);
       keep(secrets, value);
       // "Bearer <token>", "Basic <credentials>": the credential alone may be echoed too.
       const space = value.indexOf(" ");
       if (space > 0) keep(secrets, value.slice(space + 1).trim());
+      // "SharedKey <account>:<signature>": Storage quotes the signature alone when it does not match.
+      if (SHARED_KEY_VALUE.test(value)) keep(secrets, value.slice(value.lastIndexOf(":") + 1));
     }
     const url = request.url;
     const query = url.indexOf("?");
@@ -94,6 +96,7 @@ export function credentialsOf(request: PipelineRequest): RequestCredentials {
         if (SECRET_QUERY_NAME.test(name)) {
           keep(secrets, value);
           keep(secrets, encodeURIComponent(value));
+          if (kind === "none" && name.toLowerCase() === "sig") kind = "sas";
         }
       }
     }
@@ -104,7 +107,19 @@ export function credentialsOf(request: PipelineRequest): RequestCredentials {
   return { secrets, kind };
 }
 
-const BEARER_VALUE = /^bearer\s/i;
+/** The schemes of an `Authorization` value, and the kind of credential each carries. */
+const AUTHORIZATION_KINDS: readonly [RegExp, CredentialKind][] = [
+  [/^bearer\s/i, "bearer"],
+  [/^sharedkey(?:lite)?\s/i, "sharedKey"],
+  [/^hmac-sha256\s/i, "hmac"],
+];
+
+const SHARED_KEY_VALUE = /^sharedkey(?:lite)?\s+[^:\s]+:\S/i;
+
+function authorizationKind(value: string): CredentialKind {
+  for (const [scheme, kind] of AUTHORIZATION_KINDS) if (scheme.test(value)) return kind;
+  return "none";
+}
 
 /** Keeps a secret value; values shorter than 4 characters are left out, they would redact words. */
 function keep(secrets: string[], value: string): void {

@@ -8,8 +8,10 @@ export const logger = createClientLogger("azure-sdk-doctor");
  * One line per diagnosis, made only of catalog text, evidence and the detail, which hold no secrets.
  *
  * @param diagnosis - what to log.
+ * @param level - `"warning"` for a failure the caller sees, `"verbose"` for one a client turns into a
+ * result (`exists()` returning false).
  */
-export function logDiagnosis(diagnosis: Diagnosis): void {
+export function logDiagnosis(diagnosis: Diagnosis, level: "warning" | "verbose" = "warning"): void {
   const e = diagnosis.evidence;
   const facts = [
     e.status !== undefined ? `status=${e.status}` : undefined,
@@ -21,7 +23,7 @@ export function logDiagnosis(diagnosis: Diagnosis): void {
     e.credential ? `credential=${e.credential}` : undefined,
     e.requestId ? `requestId=${e.requestId}` : undefined,
   ].filter(Boolean);
-  logger.warning(
+  logger[level](
     `${diagnosis.cause} (${diagnosis.confidence}): ${diagnosis.summary}${diagnosis.detail ? ` Seen: ${diagnosis.detail}` : ""} ${facts.join(" ")} Fix: ${diagnosis.remediation[0] ?? ""} See: ${diagnosis.docs[0] ?? ""}`,
   );
 }

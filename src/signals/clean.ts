@@ -6,7 +6,8 @@ const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /**
  * Redacts, in one step, every text of the signals that came from the failure: the message, the body
- * excerpt, the service's code and message, and the request id. A code or message that stands in a
+ * excerpt, the service's code, inner code, problem type and message, Storage's authentication detail,
+ * the challenge's reason, and the request id. A code or message that stands in a
  * body excerpt with nothing to redact is clean too. A request id that is not shaped like one, or that
  * held a secret, is dropped: the server wrote it.
  *
@@ -24,6 +25,17 @@ export function cleaned(signals: FailureSignals, secrets: readonly string[]): Fa
   }
   if (signals.serviceCode !== undefined) {
     signals.serviceCode = redactPart(signals.serviceCode, cleanBody, secrets);
+  }
+  if (signals.innerCode !== undefined) signals.innerCode = redactPart(signals.innerCode, cleanBody, secrets);
+  if (signals.problemType !== undefined) {
+    signals.problemType = redactPart(signals.problemType, cleanBody, secrets);
+  }
+  if (signals.authenticationDetail !== undefined) {
+    signals.authenticationDetail = redactPart(signals.authenticationDetail, cleanBody, secrets);
+  }
+  // A header, not the body: always redacted.
+  if (signals.challengeDescription !== undefined) {
+    signals.challengeDescription = redact(signals.challengeDescription, secrets);
   }
   const requestId = signals.requestId;
   if (requestId !== undefined && (!REQUEST_ID.test(requestId) || redact(requestId, secrets) !== requestId)) {

@@ -4,6 +4,10 @@ import { read, TEXT_LIMIT } from "./read.js";
 export interface ServiceError {
   code?: string;
   message?: string;
+  /** Key Vault's `error.innererror.code`, or Resource Manager's first `error.details[].code`. */
+  innerCode?: string;
+  /** The `type` of a problem+json body. */
+  problemType?: string;
 }
 
 /**
@@ -14,7 +18,8 @@ export interface ServiceError {
 const PLAIN_ENVELOPE = /^\{"error":\{"code":"([^"\\\u0000-\u001f]*)","message":"([^"\\\u0000-\u001f]*)"\}\}$/;
 
 /**
- * The `{ error: { code, message } }` envelope, parsed only when the body is small enough to be one.
+ * The `{ error: { code, message } }` envelope with its inner code, or a problem+json body's type and
+ * title, parsed only when the body is small enough to be one.
  *
  * @param text - the response body.
  */
@@ -28,12 +33,33 @@ export function parseServiceError(text: string): ServiceError {
     const parsed: unknown = JSON.parse(text);
     const error = read(parsed, "error");
     const code = read(error, "code");
-    const message = read(error, "message") ?? read(parsed, "message") ?? read(parsed, "Message");
+    const type = read(parsed, "type");
+    const message =
+      read(error, "message") ??
+      read(parsed, "message") ??
+      read(parsed, "Message") ??
+      (typeof type === "string" ? read(parsed, "title") : undefined);
     return {
       code: typeof code === "string" ? code : undefined,
       message: typeof message === "string" ? message : undefined,
+      innerCode: innerCodeOf(error),
+      problemType: typeof type === "string" ? type : undefined,
     };
   } catch {
     return {};
   }
+}
+
+/**
+ * The code inside a service's error object: `innererror.code` as Key Vault sends it (`innerError` once a
+ * client has deserialized it), else the first of `details[].code` as Resource Manager sends it.
+ *
+ * @param error - the `error` object of a body, or of a client's `details`.
+ */
+export function innerCodeOf(error: unknown): string | undefined {
+  const inner = read(read(error, "innererror"), "code") ?? read(read(error, "innerError"), "code");
+  if (typeof inner === "string" && inner !== "") return inner;
+  const details = read(error, "details");
+  const first = Array.isArray(details) ? read(read(details, "0"), "code") : undefined;
+  return typeof first === "string" && first !== "" ? first : undefined;
 }

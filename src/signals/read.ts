@@ -34,6 +34,15 @@ export function blankSignals(): FailureSignals {
     fromAzure: false,
     bearerChallenge: false,
     lowerCaseText: undefined,
+    challengeDescription: undefined,
+    problemType: undefined,
+    authenticationDetail: undefined,
+    innerCode: undefined,
+    clientAddress: undefined,
+    failureCause: undefined,
+    retryAfterSeconds: undefined,
+    rateLimitExhausted: undefined,
+    entraCode: undefined,
   };
 }
 

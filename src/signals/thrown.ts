@@ -1,9 +1,19 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
-import { serviceOfUserAgent } from "../services.js";
+import { serviceOfErrorName, serviceOfUserAgent } from "../services.js";
 import { credentialsOf } from "../redaction/redact.js";
 import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
-import { blankSignals, bounded, CODE_LIMIT, isRequestLike, isResponseLike, read, stringOr } from "./read.js";
+import { innerCodeOf } from "./envelope.js";
+import {
+  blankSignals,
+  bounded,
+  CODE_LIMIT,
+  isRequestLike,
+  isResponseLike,
+  read,
+  stringOr,
+  TEXT_LIMIT,
+} from "./read.js";
 import { addRequestFacts } from "./request.js";
 import { addResponseFacts } from "./response.js";
 
@@ -14,7 +24,7 @@ const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*
 const CAUSE_DEPTH = 5;
 
 /** An Azure SDK package in a stack frame's path. */
-const SDK_FRAME = /[\\/]node_modules[\\/]@azure[\\/]([a-z0-9-]+)[\\/]/;
+const SDK_FRAMES = /[\\/]node_modules[\\/]@azure[\\/]([a-z0-9-]+)[\\/]/g;
 
 const NO_SECRETS: readonly string[] = [];
 
@@ -48,32 +58,147 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   signals.message = bounded(messageOf(error));
   signals.errorName = stringOr(read(error, "name"), CODE_LIMIT);
   const code = read(error, "code");
+  if (signals.status === undefined) signals.status = statusOf(error);
   if (typeof code === "string" && code !== "" && !hasResponse && signals.status === undefined) {
     signals.nodeCode = bounded(code, CODE_LIMIT);
-  }
-  if (signals.status === undefined) {
-    const statusCode = read(error, "statusCode");
-    if (typeof statusCode === "number" && Number.isInteger(statusCode)) signals.status = statusCode;
   }
   if (signals.status === undefined) {
     const fromMessage = UNEXPECTED_STATUS.exec(signals.message);
     if (fromMessage) signals.status = Number(fromMessage[1]);
   }
-  if (signals.status !== undefined && signals.serviceMessage === undefined) {
-    // A RestError built by the SDK without the policy carries the parsed body in `details`.
-    const detailsError = read(read(error, "details"), "error");
+  if (signals.status !== undefined) {
+    addDetails(signals, read(error, "details"), code);
+    if (!hasResponse) addOwnFacts(signals, error);
+  }
+  addCauseChain(signals, error);
+  // A credential's failure is Microsoft Entra ID's, whichever client's request waited for the token.
+  const own = signals.entraCode !== undefined ? "entraId" : serviceOfErrorName(signals.errorName);
+  if (own !== undefined) signals.service = own;
+  // An error a client made itself, with no request to read the service from: its package says which.
+  if (signals.service === undefined && signals.status === undefined && signals.nodeCode === undefined)
+    signals.service = thrownBy(error);
+  return cleaned(signals, secrets);
+}
+
+/**
+ * What a client put in its error's `details` after the pipeline: the service's code and message (the
+ * parsed body of a RestError the SDK built), Key Vault's inner code, Storage's authentication detail and
+ * an App Configuration problem type. Facts the response already gave are kept.
+ *
+ * @param signals - the signals to fill in.
+ * @param details - the error's `details`.
+ * @param code - the error's own `code`.
+ */
+function addDetails(signals: FailureSignals, details: unknown, code: unknown): void {
+  if (details === undefined || details === null) {
+    if (signals.serviceCode === undefined && typeof code === "string" && code !== "")
+      signals.serviceCode = bounded(code, CODE_LIMIT);
+    return;
+  }
+  const detailsError = read(details, "error");
+  if (signals.serviceMessage === undefined) {
     const detailsMessage = read(detailsError, "message");
     const detailsCode = read(detailsError, "code");
     if (typeof detailsMessage === "string") signals.serviceMessage = bounded(detailsMessage);
     if (typeof detailsCode === "string" && detailsCode !== "")
       signals.serviceCode = bounded(detailsCode, CODE_LIMIT);
-    if (signals.serviceCode === undefined && typeof code === "string" && code !== "") {
-      signals.serviceCode = bounded(code, CODE_LIMIT);
-    }
   }
-  if (signals.nodeCode === undefined) signals.nodeCode = causeCode(error);
-  if (signals.service === undefined && signals.errorName === "TypeError") signals.service = thrownBy(error);
-  return cleaned(signals, secrets);
+  if (signals.serviceCode === undefined) {
+    // Storage's header code, which its HEAD errors carry nowhere else.
+    const errorCode = read(details, "errorCode");
+    const own = typeof code === "string" && code !== "" ? code : errorCode;
+    if (typeof own === "string" && own !== "") signals.serviceCode = bounded(own, CODE_LIMIT);
+  }
+  if (signals.innerCode === undefined) {
+    const inner = innerCodeOf(detailsError);
+    if (inner !== undefined) signals.innerCode = bounded(inner, CODE_LIMIT);
+  }
+  if (signals.authenticationDetail === undefined)
+    signals.authenticationDetail = stringOr(read(details, "authenticationErrorDetail"), TEXT_LIMIT);
+  if (signals.problemType === undefined) signals.problemType = stringOr(read(details, "type"), CODE_LIMIT);
+}
+
+/**
+ * The HTTP status of an error: `statusCode` as the Azure SDK writes it, or `status` as fetch-based
+ * clients (the `openai` package) do.
+ */
+function statusOf(error: unknown): number | undefined {
+  const statusCode = read(error, "statusCode");
+  if (typeof statusCode === "number" && Number.isInteger(statusCode)) return statusCode;
+  const status = read(error, "status");
+  return typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599
+    ? status
+    : undefined;
+}
+
+/** Request id headers of services a policy does not reach: Azure OpenAI's (API Management's) first. */
+const OWN_REQUEST_ID_HEADERS = ["apim-request-id", "x-ms-request-id", "request-id", "x-request-id"];
+
+/**
+ * What an HTTP error of a client without a pipeline carries itself (the `openai` package's): the
+ * service's code and message in its `error`, the request id in its `headers`.
+ *
+ * @param signals - the signals to fill in.
+ * @param error - the error.
+ */
+function addOwnFacts(signals: FailureSignals, error: unknown): void {
+  const body = read(error, "error");
+  if (signals.serviceMessage === undefined)
+    signals.serviceMessage = stringOr(read(body, "message"), TEXT_LIMIT);
+  if (signals.serviceCode === undefined) signals.serviceCode = stringOr(read(body, "code"), CODE_LIMIT);
+  const headers = read(error, "headers");
+  if (signals.requestId !== undefined || typeof read(headers, "get") !== "function") return;
+  try {
+    const get = (headers as { get(name: string): unknown }).get.bind(headers);
+    for (const name of OWN_REQUEST_ID_HEADERS) {
+      const id = stringOr(get(name), CODE_LIMIT);
+      if (id !== undefined) {
+        signals.requestId = id;
+        return;
+      }
+    }
+  } catch {
+    // Headers whose get throws carry no id we can read.
+  }
+}
+
+/** A Microsoft Entra ID error code, as MSAL and the token endpoint write it. */
+const ENTRA_CODE = /\bAADSTS(\d{4,9})\b/;
+
+/** The first Microsoft Entra ID code (`AADSTS7000215`) in a text. */
+function entraCodeIn(text: string): string | undefined {
+  if (!text.includes("AADSTS")) return undefined;
+  const found = ENTRA_CODE.exec(text);
+  return found ? `AADSTS${found[1]}` : undefined;
+}
+
+/**
+ * What the `cause` chain holds, in one walk no deeper than {@link CAUSE_DEPTH}: the code of a system
+ * error (`@azure/identity` and undici keep it as `cause`, and clients that wrap fetch, such as the
+ * `openai` package, wrap it once more) when the error has none of its own, and a Microsoft Entra ID
+ * code from the message or a message of the chain.
+ *
+ * @param signals - the signals to fill in.
+ * @param error - the thrown value.
+ */
+function addCauseChain(signals: FailureSignals, error: unknown): void {
+  let nodeCode = signals.nodeCode;
+  let entraCode = entraCodeIn(signals.message);
+  let current = read(error, "cause");
+  for (let depth = 0; depth < CAUSE_DEPTH && current !== undefined && current !== null; depth++) {
+    if (nodeCode !== undefined && entraCode !== undefined) break;
+    if (nodeCode === undefined) {
+      const code = read(current, "code");
+      if (typeof code === "string" && code !== "") nodeCode = bounded(code, CODE_LIMIT);
+    }
+    if (entraCode === undefined) {
+      const message = typeof current === "string" ? current : read(current, "message");
+      if (typeof message === "string") entraCode = entraCodeIn(bounded(message));
+    }
+    current = read(current, "cause");
+  }
+  signals.nodeCode = nodeCode;
+  signals.entraCode = entraCode;
 }
 
 function messageOf(error: unknown): string {
@@ -83,23 +208,17 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * The code of a system error kept in the `cause` chain: `@azure/identity` and undici keep it as
- * `cause`, and clients that wrap fetch (the `openai` package) wrap it once more.
+ * The service whose client package threw an error of its own, from the stack's first frame in an Azure
+ * package that calls a service (frames of the core packages, such as RestError's constructor, are passed).
  */
-function causeCode(error: unknown): string | undefined {
-  let current = read(error, "cause");
-  for (let depth = 0; depth < CAUSE_DEPTH && current !== undefined; depth++) {
-    const code = read(current, "code");
-    if (typeof code === "string" && code !== "") return bounded(code, CODE_LIMIT);
-    current = read(current, "cause");
-  }
-  return undefined;
-}
-
-/** The service whose client package threw a plain TypeError, from the stack's first Azure frame. */
 function thrownBy(error: unknown): FailureSignals["service"] {
   const stack = read(error, "stack");
   if (typeof stack !== "string") return undefined;
-  const name = SDK_FRAME.exec(bounded(stack))?.[1];
-  return name === undefined ? undefined : serviceOfUserAgent(`azsdk-js-${name}/`);
+  const frames = bounded(stack);
+  if (!frames.includes("@azure")) return undefined;
+  for (const frame of frames.matchAll(SDK_FRAMES)) {
+    const service = serviceOfUserAgent(`azsdk-js-${frame[1]}/`);
+    if (service !== undefined) return service;
+  }
+  return undefined;
 }

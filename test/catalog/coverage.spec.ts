@@ -1,13 +1,17 @@
 import assert from "node:assert/strict";
 import { catalog } from "../../src/catalog/index.js";
 import { coveredCauses } from "./tester.js";
+import "./appConfiguration.spec.js";
 import "./gateway.spec.js";
 import "./http.spec.js";
 import "./identity.spec.js";
+import "./keyVault.spec.js";
 import "./network.spec.js";
 import "./neutral.spec.js";
 import "./proxy.spec.js";
+import "./resourceManager.spec.js";
 import "./search.spec.js";
+import "./storage.spec.js";
 import "./tls.spec.js";
 
 describe("catalog: every cause has its cases", () => {

@@ -22,7 +22,7 @@ export interface ResponseFailure {
   /** The URL path, such as `/indexes('hotels')/docs/$count`. */
   path?: string;
   /** The credential the request carried. Defaults to an api-key. */
-  credential?: "apiKey" | "bearer" | "none";
+  credential?: "apiKey" | "bearer" | "sharedKey" | "sas" | "hmac" | "none";
   scheme?: "http" | "https";
   /** Answered by something in front of the service: no Azure request id. Defaults to false. */
   foreign?: boolean;
@@ -84,17 +84,26 @@ export function requestTo(
   options: Pick<ResponseFailure, "method" | "path" | "credential" | "scheme"> = {},
 ): PipelineRequest {
   const host = service ? HOSTS[service] : "api.contoso.example";
+  const credential = options.credential ?? "apiKey";
+  const path = options.path ?? "/";
+  const sas = `sv=2025-05-05&sp=r&se=2024-01-02T00%3A00%3A00Z&sig=${CASE_KEY}`;
   const request = createPipelineRequest({
-    url: `${options.scheme ?? "https"}://${host}${options.path ?? "/"}`,
+    url: `${options.scheme ?? "https"}://${host}${path}${credential === "sas" ? `${path.includes("?") ? "&" : "?"}${sas}` : ""}`,
     method: (options.method ?? "GET") as PipelineRequest["method"],
   });
   request.headers.set(
     "user-agent",
     service ? `azsdk-js-${PACKAGES[service]} core-rest-pipeline/1.25.1 Node/24` : "contoso-client/1.0",
   );
-  const credential = options.credential ?? "apiKey";
   if (credential === "apiKey") request.headers.set("api-key", CASE_KEY);
   if (credential === "bearer") request.headers.set("authorization", `Bearer eyJ0eXAi.${CASE_KEY}.sig`);
+  if (credential === "sharedKey") request.headers.set("authorization", `SharedKey contoso:${CASE_KEY}`);
+  if (credential === "hmac") {
+    request.headers.set(
+      "authorization",
+      `HMAC-SHA256 Credential=contoso-id&SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${CASE_KEY}`,
+    );
+  }
   return request;
 }
 
@@ -131,8 +140,13 @@ function nameOf(failure: Failure): string {
       .join(" ");
     return `thrown ${what}${failure.service ? ` (${failure.service})` : ""}`;
   }
-  const body = failure.body ? ` ${failure.body.replace(/\s+/g, " ").slice(0, 50)}` : "";
-  return `${failure.service ?? "an unknown service"} ${failure.method ?? "GET"} ${failure.status}${body}`;
+  // Storage names its error in a header; its XML body's start says nothing a reader needs.
+  const code = failure.headers?.["x-ms-error-code"];
+  const text = failure.body ? ` ${failure.body.replace(/\s+/g, " ").slice(0, 50)}` : "";
+  const body = code
+    ? ` ${code}${failure.body ? (failure.body.includes("{") ? " (JSON)" : " (XML)") : ""}`
+    : text;
+  return `${failure.service ?? "an unknown service"} ${failure.method ?? "GET"} ${failure.status}${body}${failure.credential ? ` [${failure.credential}]` : ""}`;
 }
 
 const ALL_SERVICES = Object.keys(SERVICES) as ServiceId[];

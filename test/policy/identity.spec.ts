@@ -190,7 +190,7 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
         assert.equal(diagnose(error)?.cause, "credentialUnavailable");
       });
 
-      it("ClientSecretCredential with a rotated secret -> tokenRequestFailed", async () => {
+      it("ClientSecretCredential with a rotated secret -> entraClientSecretInvalid", async () => {
         const client = searchClient({
           endpoint: ENDPOINT,
           credential: clientSecretCredential(BAD_SECRET),
@@ -201,13 +201,13 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
         // @azure/identity 4 reports an MSAL server error from this credential as AuthenticationRequiredError.
         assert.match((error as Error).name, /^Authentication(Required)?Error$/);
         assert.match((error as Error).message, /AADSTS7000215/, "the AADSTS code stays in the message");
-        assert.equal(diagnose(error)?.cause, "tokenRequestFailed");
+        assert.equal(diagnose(error)?.cause, "entraClientSecretInvalid");
         if (seesCredentialErrors)
-          assert.match((error as Error).message, /\[azure-sdk-doctor\] tokenRequestFailed: /);
+          assert.match((error as Error).message, /\[azure-sdk-doctor\] entraClientSecretInvalid: /);
         assertNoSecret(error, BAD_SECRET);
       });
 
-      it("EnvironmentCredential with a rotated secret -> a real AuthenticationError -> tokenRequestFailed", async () => {
+      it("EnvironmentCredential with a rotated secret -> a real AuthenticationError -> entraClientSecretInvalid", async () => {
         Object.assign(process.env, {
           AZURE_TENANT_ID: TENANT,
           AZURE_CLIENT_ID: CLIENT_ID,
@@ -223,10 +223,10 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
         assert.equal((error as Error).name, "AuthenticationError");
         assert.equal((error as { statusCode?: number }).statusCode, 400, "identity's own status is kept");
         const diagnosis = diagnose(error);
-        assert.equal(diagnosis?.cause, "tokenRequestFailed");
+        assert.equal(diagnosis?.cause, "entraClientSecretInvalid");
         assert.equal(diagnosis?.evidence.errorName, "AuthenticationError");
         if (seesCredentialErrors)
-          assert.match((error as Error).message, /\[azure-sdk-doctor\] tokenRequestFailed: /);
+          assert.match((error as Error).message, /\[azure-sdk-doctor\] entraClientSecretInvalid: /);
         assertNoSecret(error, BAD_SECRET);
       });
 
@@ -331,8 +331,11 @@ describe("diagnosisPolicy: Microsoft Entra ID credentials through the real Searc
     client.pipeline.addPolicy(diagnosisPolicy(), { beforePolicies: [bearerTokenAuthenticationPolicyName] });
     const error = await failure(() => client.getDocumentsCount());
 
-    assert.match((error as Error).message, /AADSTS7000215[\s\S]*\n\[azure-sdk-doctor\] tokenRequestFailed: /);
-    assert.equal(logs.filter((line) => line.includes("tokenRequestFailed")).length, 1);
+    assert.match(
+      (error as Error).message,
+      /AADSTS7000215[\s\S]*\n\[azure-sdk-doctor\] entraClientSecretInvalid: /,
+    );
+    assert.equal(logs.filter((line) => line.includes("entraClientSecretInvalid")).length, 1);
     assertNoSecret(error, BAD_SECRET);
   });
 });

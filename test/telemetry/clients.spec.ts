@@ -174,8 +174,8 @@ describe("telemetry through Key Vault and Storage clients, on their method spans
     Object.assign(process.env, savedEnv);
   });
 
-  // Until the catalog knows Key Vault's and Storage's own causes, their 403s may get a cause written for
-  // Search: the attributes are held to whatever diagnose() says of the same error.
+  // Key Vault's 403 passes the policy as a response and SecretClient builds its own error from it; the
+  // policy records the diagnosis on the method span all the same, and diagnose() finds it by the request.
   it("SecretClient.getSecret: the 403 is recorded once; the 401 challenge before it is not", async () => {
     const credential = new ClientSecretCredential(ENTRA.tenant, ENTRA.clientId, ENTRA.clientSecret, {
       authorityHost: entra.url,
@@ -195,6 +195,7 @@ describe("telemetry through Key Vault and Storage clients, on their method spans
     );
     const diagnosis = diagnose(error);
     assert.ok(diagnosis);
+    assert.equal(diagnosis.cause, "keyVaultRbacDenied");
 
     assertSpanCarries(spansOf(otel, "SecretClient.getSecret"), diagnosis);
     assertCountedOnce((await otel.errorCounts()).points, diagnosis, "keyVault", 403);
@@ -220,6 +221,7 @@ describe("telemetry through Key Vault and Storage clients, on their method spans
     );
     const diagnosis = diagnose(error);
     assert.ok(diagnosis);
+    assert.equal(diagnosis.cause, "storagePermissionMismatch");
 
     assertSpanCarries(spansOf(otel, "BlobServiceClient-getProperties"), diagnosis);
     assertCountedOnce((await otel.errorCounts()).points, diagnosis, "storage", 403);
