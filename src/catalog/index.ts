@@ -10,12 +10,12 @@ import { httpRules } from "./shared/http.js";
 import { identityRules } from "./shared/identity.js";
 import { networkRules } from "./shared/network.js";
 import { neutralRules } from "./shared/neutral.js";
-import { proxyFindings, proxyRules } from "./shared/proxy.js";
+import { proxyRules } from "./shared/proxy.js";
 import { tlsFindings, tlsRules } from "./shared/tls.js";
 
 /**
  * The built-in causes, in the order they are tried: thrown errors first (credentials, plain HTTP,
- * TLS, network), then what services say in so many words, then foreign answers, then what status and
+ * TLS, proxies, network), then what services say in so many words, then foreign answers, then what status and
  * context alone say, then the neutral last resort. A service's entries are tried only on its own
  * failures; the first entry whose `match` accepts a failure explains it. The entries without `match`
  * at the end are findings the preflight names by id.
@@ -24,8 +24,8 @@ export const catalog = defineCatalog([
   ...identityRules,
   ...httpRules,
   ...tlsRules,
-  ...networkRules,
   ...proxyRules,
+  ...networkRules,
   ...encryptionKeyRules,
   ...searchTextRules,
   ...gatewayRules,
@@ -33,7 +33,6 @@ export const catalog = defineCatalog([
   ...searchSdkRules,
   ...neutralRules,
   ...tlsFindings,
-  ...proxyFindings,
   ...searchEndpointFindings,
   ...searchServiceFindings,
 ]);

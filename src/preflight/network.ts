@@ -3,7 +3,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { isAbortError, withinLimits, type StepLimits } from "./limits.js";
 import { bare } from "../net/hosts.js";
-import type { ProxyRoute } from "./proxy.js";
+import type { ProxyRoute } from "../net/proxy.js";
 
 /** Where the preflight connects: the endpoint's host and port, and whether it speaks TLS. */
 export interface Target {

@@ -17,7 +17,7 @@ import { checkEnvironment } from "./checks/environment.js";
 import { diagnosisOfError } from "./findings.js";
 import { abortError, isAbortError, type StepLimits } from "./limits.js";
 import { connect, handshake, ProxyTunnelError, resolve, tunnel, type Target } from "./network.js";
-import { proxyFor, proxyLabel, type ProxyChoice } from "./proxy.js";
+import { proxyFor, proxyLabel, type ProxyChoice } from "../net/proxy.js";
 import type {
   PreflightCheck,
   PreflightCheckId,

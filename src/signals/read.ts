@@ -34,6 +34,16 @@ export function blankSignals(): FailureSignals {
     fromAzure: false,
     bearerChallenge: false,
     lowerCaseText: undefined,
+    // Who answered, and the path the request took.
+    server: undefined,
+    via: undefined,
+    squidError: undefined,
+    basicRealm: undefined,
+    proxyChallenge: false,
+    excerpt: undefined,
+    proxy: undefined,
+    proxySource: undefined,
+    proxyCredentials: false,
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { preflight, type PreflightReport } from "../../src/index.js";
-import { noProxyMatch, proxyFor } from "../../src/preflight/proxy.js";
+import { noProxyMatch, proxyFor } from "../../src/net/proxy.js";
 import { createAuthority, type Authority } from "../../standin/certs.js";
 import {
   startConnectProxy,

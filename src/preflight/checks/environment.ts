@@ -3,7 +3,7 @@ import tls from "node:tls";
 import type { CauseId } from "../../catalog/index.js";
 import { diagnosisOf } from "../../diagnose.js";
 import type { Diagnosis } from "../../types.js";
-import { proxyLabel, type ProxyChoice } from "../proxy.js";
+import { proxyLabel, type ProxyChoice } from "../../net/proxy.js";
 import type { CheckResult } from "./endpoint.js";
 
 type Environment = Record<string, string | undefined>;
