@@ -71,7 +71,10 @@ const NO_SECRETS: readonly string[] = [];
  */
 export function addProxyFacts(signals: FailureSignals, request: PipelineRequest): readonly string[] {
   const route = requestProxy(request);
-  return route ? addProxyRoute(signals, route) : NO_SECRETS;
+  if (route) return addProxyRoute(signals, route);
+  // A Proxy-Authorization set by hand goes to whatever proxy the caller's own agent uses.
+  signals.proxyCredentials = request.headers.has("proxy-authorization");
+  return NO_SECRETS;
 }
 
 /**

@@ -189,9 +189,14 @@ describe("catalog: proxy, what the diagnosis says", () => {
     );
   });
 
-  it("is unsure whether credentials were sent when the request's proxy is unknown", () => {
-    const unknown = diagnosisOfCase({ service: "storage", status: 407, foreign: true });
+  it("is unsure whether credentials were sent only when the error carries no request", () => {
+    const unknown = diagnosisOfCase({
+      thrown: Object.assign(new Error("Unexpected status code: 407"), { statusCode: 407 }),
+    });
+    assert.equal(unknown?.cause, "proxyAuthenticationRequired");
     assert.equal(unknown?.confidence, "inferred");
     assert.deepEqual(unknown?.alternatives, ["proxyAuthenticationFailed"]);
+    const direct = diagnosisOfCase({ service: "storage", status: 407, foreign: true });
+    assert.equal(direct?.confidence, "exact", "a request without a proxy agent sent no proxy credentials");
   });
 });

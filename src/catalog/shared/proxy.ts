@@ -102,8 +102,8 @@ export const proxyRules = [
     match: (s) => {
       if (!isProxyChallenge(s) || s.proxyCredentials) return false;
       const detail = answerDetail(s, true);
-      // Without the request's proxy it is unknown whether credentials were sent.
-      return s.proxy === undefined
+      // Without the request it is unknown whether credentials were sent; with it, they were not.
+      return s.method === undefined
         ? { confidence: "inferred", alternatives: ["proxyAuthenticationFailed"], detail }
         : { detail };
     },
