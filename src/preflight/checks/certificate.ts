@@ -177,7 +177,14 @@ export function facts(presented: Presented): string {
     ? `, a certificate from ${certificate.inspectionProduct} TLS inspection on this network`
     : "";
   const days = certificate.daysRemaining;
-  const expiry = days < 0 ? `expired ${-days} days ago` : `expires in ${days} days`;
+  // Whole days left are floored, so an expiry 30 hours ago counts as -2: one whole day has passed.
+  const elapsed = -days - 1;
+  const expiry =
+    days >= 0
+      ? `expires in ${days} days`
+      : elapsed < 1
+        ? "expired less than a day ago"
+        : `expired ${elapsed} ${elapsed === 1 ? "day" : "days"} ago`;
   const names = certificate.subjectAltNames[0]?.replace(/^[A-Za-z ]+:/, "");
   const subject =
     presented.subjectName || `a certificate with no subject name${names ? ` (for ${names})` : ""}`;

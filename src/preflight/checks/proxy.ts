@@ -26,6 +26,7 @@ export function proxyDiagnosis(
 ): Diagnosis<CauseId> | undefined {
   const signals = error instanceof ProxyTunnelError ? blankSignals() : signalsFromThrown(error);
   signals.host = host;
+  signals.method = "CONNECT";
   // The CONNECT is for the https endpoint's tunnel, whatever the proxy's own scheme.
   signals.scheme = "https";
   const secrets = addProxyRoute(signals, route);

@@ -67,11 +67,13 @@ export function judgeRefusedHandshake(
 ): RefusedHandshake {
   const shaken = reading.handshake;
   const flight = reading.flight;
-  const presented = shaken
-    ? presentedByPeer(shaken.peer, false)
-    : flight.certificates.length > 0
-      ? presentedByFlight(flight.certificates)
-      : undefined;
+  // An anonymous cipher suite completes a handshake with no certificate at all.
+  const presented =
+    shaken && shaken.peer.fingerprint256
+      ? presentedByPeer(shaken.peer, false)
+      : flight.certificates.length > 0
+        ? presentedByFlight(flight.certificates)
+        : undefined;
   const refined = refine(diagnosis, code, reading, presented);
   if (!presented) return { diagnosis: refined, certificate: notRead(reading) };
 
@@ -139,8 +141,8 @@ function refine(
         "The server asked for a client certificate (a CertificateRequest in its handshake) and ended the handshake when none came.",
     });
   }
-  if (handshakeFailure && reading.handshake && presented) {
-    if (presented.rsaBits !== undefined && presented.rsaBits < WEAK_RSA_BITS) {
+  if (handshakeFailure && reading.handshake) {
+    if (presented?.rsaBits !== undefined && presented.rsaBits < WEAK_RSA_BITS) {
       return diagnosisOf("tlsWeakKey", evidence, {
         detail: `The certificate has a ${presented.rsaBits}-bit RSA key; the handshake completes only when such keys are allowed.`,
       });
@@ -173,6 +175,12 @@ function refine(
 /** The certificate check when the second handshake read no certificate: why, as the server showed it. */
 function notRead(reading: Reading): CheckResult {
   const { flight } = reading;
+  if (reading.handshake) {
+    return {
+      status: "skip",
+      summary: `Not read: the server presents none; offered every cipher suite, it chose ${reading.handshake.cipher ?? "one"}, which needs no certificate.`,
+    };
+  }
   if (flight.alert !== undefined && !flight.messages.includes(11)) {
     const alert = ALERTS[flight.alert] ?? `alert ${flight.alert}`;
     return {
