@@ -5,6 +5,8 @@
  */
 import { createAuthority, selfSigned, when } from "../standin/certs.js";
 import {
+  closedPort,
+  startConnectProxy,
   startHttpServer,
   startLegacyTlsServer,
   startTlsServer,
@@ -36,9 +38,24 @@ export interface DemoEnvironment {
     plainHttpBehindHttps: string;
     /** An http:// endpoint that answers 502, as the service's front end does to plain HTTP. */
     httpEndpoint: string;
+    /** An old appliance: a certificate signed with SHA-1 (served at OpenSSL security level 0). */
+    sha1Signed: string;
+    /** An old appliance offering only Camellia cipher suites, which Node.js does not offer. */
+    legacyCiphers: string;
+    /** A gateway that requires a client certificate (mutual TLS, TLS 1.3). */
+    mutualTls: string;
   };
   /** A local HTTP proxy that records every request it receives and forwards none. */
   proxy: TestServer;
+  /** Forward proxies on the way: one that wants a user name and password, and a port nothing listens on. */
+  proxies: {
+    /** Asks for Basic credentials (407) and accepts only its own; tunnels to loopback only. */
+    guarded: TestServer;
+    /** The user name and password it accepts. */
+    credentials: { username: string; password: string };
+    /** A port where no proxy runs, as when HTTPS_PROXY names a stopped one. */
+    closedPort: number;
+  };
   close(): Promise<void>;
 }
 
@@ -75,9 +92,29 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
       ),
       plainHttpBehindHttps: await https(startHttpServer()),
       httpEndpoint: `http://127.0.0.1:${(await keep(startHttpServer(badGateway))).port}`,
+      sha1Signed: await https(
+        startTlsServer({ ...service.authority.issue({ digest: "sha1" }), ciphers: "DEFAULT:@SECLEVEL=0" }),
+      ),
+      legacyCiphers: await https(
+        startTlsServer({
+          ...service.authority.issue({}),
+          maxVersion: "TLSv1.2",
+          ciphers: "CAMELLIA:@SECLEVEL=0",
+        }),
+      ),
+      mutualTls: await https(
+        startTlsServer({ ...service.authority.issue({}), clientCa: service.authority.cert }),
+      ),
     };
     const proxy = await keep(startHttpServer(badGateway));
-    return { service, keysOnlyService, faulty, proxy, close };
+    const credentials = { username: "demo", password: "demo-proxy-pa55-7e1c" };
+    const guarded = await keep(
+      startConnectProxy({
+        requireAuthorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
+      }),
+    );
+    const proxies = { guarded, credentials, closedPort: await closedPort() };
+    return { service, keysOnlyService, faulty, proxy, proxies, close };
   } catch (error) {
     await close();
     throw error;
