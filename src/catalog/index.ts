@@ -15,8 +15,9 @@ import { tlsFindings, tlsRules } from "./shared/tls.js";
 
 /**
  * The built-in causes, in the order they are tried: thrown errors first (credentials, plain HTTP,
- * TLS, proxies, network), then what services say in so many words, then foreign answers, then what status and
- * context alone say, then the neutral last resort. A service's entries are tried only on its own
+ * TLS, network), with what a TLS gateway or a proxy answers in the service's place beside them (a
+ * proxy's refusal must never read as the service's), then what services say in so many words, then
+ * other foreign answers, then what status and context alone say, then the neutral last resort. A service's entries are tried only on its own
  * failures; the first entry whose `match` accepts a failure explains it. The entries without `match`
  * at the end are findings the preflight names by id.
  */
