@@ -143,8 +143,6 @@ export interface FailureSignals extends DiagnosisEvidence {
   basicRealm?: string;
   /** Whether the response carried `Proxy-Authenticate`: a proxy asked for credentials. */
   proxyChallenge?: boolean;
-  /** For a body that is not JSON: its page title, else its first line of text, redacted and bounded. */
-  excerpt?: string;
   /** The proxy the request went through, as `scheme://host:port`, never its credentials. */
   proxy?: string;
   /** Where that proxy came from: `"proxyOptions"` or the environment variable's name (`HTTPS_PROXY`). */

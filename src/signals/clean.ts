@@ -30,7 +30,6 @@ export function cleaned(signals: FailureSignals, secrets: readonly string[]): Fa
   if (signals.via !== undefined) signals.via = redact(signals.via, secrets);
   if (signals.squidError !== undefined) signals.squidError = redact(signals.squidError, secrets);
   if (signals.basicRealm !== undefined) signals.basicRealm = redact(signals.basicRealm, secrets);
-  if (signals.excerpt !== undefined) signals.excerpt = redact(signals.excerpt, secrets);
   const requestId = signals.requestId;
   if (requestId !== undefined && (!REQUEST_ID.test(requestId) || redact(requestId, secrets) !== requestId)) {
     signals.requestId = undefined;

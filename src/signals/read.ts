@@ -40,7 +40,6 @@ export function blankSignals(): FailureSignals {
     squidError: undefined,
     basicRealm: undefined,
     proxyChallenge: false,
-    excerpt: undefined,
     proxy: undefined,
     proxySource: undefined,
     proxyCredentials: false,

@@ -42,6 +42,72 @@ export function answeringProduct(s: FailureSignals): string | undefined {
   return s.squidError ? "squid" : undefined;
 }
 
+/** The longest page excerpt quoted. */
+const EXCERPT_LIMIT = 160;
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
+
+/**
+ * What a page that is not JSON says first: its title, or else its first line of text outside tags,
+ * scripts and styles, on one line; from the body excerpt the signals hold (redacted and bounded), in
+ * one pass. Undefined for a JSON body or a page with no text.
+ *
+ * @param body - the body excerpt.
+ */
+export function pageExcerpt(body: string): string | undefined {
+  const text = body.trimStart();
+  if (text === "" || text.startsWith("{") || text.startsWith("[")) return undefined;
+  const line = (titleOf(text) ?? firstTextLine(text))
+    ?.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_entity, name: string) => ENTITIES[name] ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
+  if (!line) return undefined;
+  return line.length > EXCERPT_LIMIT ? `${line.slice(0, EXCERPT_LIMIT - 3)}...` : line;
+}
+
+/** Tags found without regard to case: a regular expression searches faster than indexOf here. */
+const TAGS = {
+  title: /<title/gi,
+  script: /<\/script/gi,
+  style: /<\/style/gi,
+} as const;
+
+/** Where a tag starts at or after a position, in any case; -1 when nowhere. */
+function tagAt(text: string, tag: keyof typeof TAGS, from: number): number {
+  const pattern = TAGS[tag];
+  pattern.lastIndex = from;
+  return pattern.exec(text)?.index ?? -1;
+}
+
+function titleOf(text: string): string | undefined {
+  const open = tagAt(text, "title", 0);
+  const start = open < 0 ? -1 : text.indexOf(">", open);
+  if (start < 0) return undefined;
+  const end = text.indexOf("<", start);
+  return text.slice(start + 1, end < 0 ? text.length : end).trim() || undefined;
+}
+
+/** The first non-blank line of the text outside tags, scripts and styles; each tag ends a line. */
+function firstTextLine(text: string): string | undefined {
+  let at = 0;
+  while (at < text.length) {
+    const open = text.indexOf("<", at);
+    for (const piece of text.slice(at, open < 0 ? text.length : open).split("\n")) {
+      if (piece.trim() !== "") return piece;
+    }
+    const close = open < 0 ? -1 : text.indexOf(">", open);
+    if (close < 0) return undefined;
+    at = close + 1;
+    const hidden = /^<\s*(script|style)\b/i.exec(text.slice(open, open + 8))?.[1];
+    if (hidden) {
+      const skip = tagAt(text, hidden.toLowerCase() as "script" | "style", at);
+      if (skip < 0) return undefined;
+      at = skip;
+    }
+  }
+  return undefined;
+}
+
 /**
  * What answered, in one line built from redacted, bounded signals: the proxy or product, the status,
  * the headers that told, and the page's title or first line.
@@ -63,7 +129,8 @@ export function answerDetail(s: FailureSignals, proxy = false): string {
     s.basicRealm && `realm "${s.basicRealm}"`,
   ].filter(Boolean);
   const headers = told.length > 0 ? ` (${told.join("; ")})` : "";
-  const page = s.excerpt ? `: "${s.excerpt}"` : s.body.trim() === "" ? " with an empty body" : "";
+  const excerpt = pageExcerpt(s.body);
+  const page = excerpt ? `: "${excerpt}"` : s.body.trim() === "" ? " with an empty body" : "";
   return `${who} answered ${s.status ?? "with no status"}${headers}${page}.`;
 }
 

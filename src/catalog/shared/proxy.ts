@@ -1,6 +1,5 @@
 import { rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { mentions } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 import { answerDetail, answeringProduct } from "./gateway.js";
 
@@ -140,8 +139,9 @@ export const proxyRules = [
     match: (s) => {
       if (s.status === undefined || s.status < 500 || s.fromAzure) return false;
       const squid = s.squidError?.startsWith("ERR_SECURE_CONNECT_FAIL") ?? false;
-      if (!squid && !mentions(s, "certificate verify failed")) return false;
-      const reason = UPSTREAM_VERIFY.exec(s.body)?.[1]?.trim();
+      const said = UPSTREAM_VERIFY.exec(s.body);
+      if (!squid && !said) return false;
+      const reason = said?.[1]?.trim();
       const who = answeringProduct(s) ?? "The proxy";
       return {
         detail: `${who} answered ${s.status}: ${reason ? `certificate verify failed: ${reason}` : (s.squidError ?? "certificate verify failed")}.`,
@@ -151,6 +151,8 @@ export const proxyRules = [
   rule({
     cause: "proxyTunnelRefused",
     category: "network",
+    // What proxies refuse a tunnel with: a bad request, a blocked host or category (403, 451), no route.
+    statuses: [400, 403, 404, 405, 429, 451, 500, 501, 502, 503, 504, 511],
     signal:
       "the proxy answered CONNECT with a status other than 200 or 407 (preflight), or its own error page on an https request through it",
     summary:
