@@ -79,9 +79,21 @@ describeDomain("proxy (every client)", {
         { service: "storage", status: 407, foreign: true },
         { service: undefined, status: 407, foreign: true, headers: { "proxy-authenticate": "Negotiate" } },
         { ...TINYPROXY_401, proxy: PROXY },
+        {
+          service: "keyVault",
+          status: 401,
+          foreign: true,
+          headers: { "proxy-authenticate": 'Basic realm="corp"' },
+        },
       ],
       doesNotFit: [
         { ...SQUID_407, proxy: WITH_CREDENTIALS },
+        {
+          service: "keyVault",
+          status: 401,
+          foreign: true,
+          headers: { "www-authenticate": 'Basic realm="x"' },
+        },
         { service: "search", status: 401, credential: "bearer" },
         { service: "search", status: 401, headers: { "www-authenticate": 'Basic realm="x"' }, proxy: PROXY },
         { service: "storage", status: 403, foreign: true, body: "<html>Access denied by proxy</html>" },

@@ -154,7 +154,7 @@ export const gatewayRules = [
     summary:
       "Something between this machine and the service answered, not the Azure service: a proxy, firewall, captive portal or gateway (the response has no Azure request id).",
     remediation: [
-      "Read what answered, quoted above as Seen: the product and its page usually say why it refused (a blocked category, a sign-in page, an upstream it could not reach).",
+      "Read what answered (the Seen: line): the product and its page usually say why it refused, such as a blocked category, a sign-in page or an upstream it could not reach.",
       "Check HTTPS_PROXY, HTTP_PROXY and NO_PROXY, and whether this network needs a sign-in page first.",
       "Run `npx azure-sdk-doctor <endpoint>` to see the path to the service from here.",
     ],

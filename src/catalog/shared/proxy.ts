@@ -29,15 +29,13 @@ function namesProxy(s: FailureSignals): boolean {
   return named === host || named === `${host}:${port}` || named.endsWith(`:${port}`);
 }
 
-/** A 407, or a proxy's 401 with a Basic challenge (tinyproxy asks that way on CONNECT). */
+/** A 407, or a 401 a proxy sent: with `Proxy-Authenticate`, or a Basic challenge (tinyproxy on CONNECT). */
 function isProxyChallenge(s: FailureSignals): boolean {
   if (s.status === 407) return true;
+  if (s.status !== 401 || s.fromAzure || s.bearerChallenge) return false;
   return (
-    s.status === 401 &&
-    !s.fromAzure &&
-    !s.bearerChallenge &&
-    s.basicRealm !== undefined &&
-    (s.proxy !== undefined || answeringProduct(s) !== undefined)
+    s.proxyChallenge === true ||
+    (s.basicRealm !== undefined && (s.proxy !== undefined || answeringProduct(s) !== undefined))
   );
 }
 
@@ -90,7 +88,8 @@ export const proxyRules = [
     cause: "proxyAuthenticationRequired",
     category: "network",
     statuses: [401, 407],
-    signal: "HTTP 407, or a proxy's 401 with a Basic challenge, with no credentials given for the proxy",
+    signal:
+      "HTTP 407, or a proxy's 401 (Proxy-Authenticate, or tinyproxy's Basic challenge), with no credentials given for the proxy",
     summary:
       "A proxy between this machine and the service wants credentials before it forwards the request, and none were given for it.",
     remediation: [
@@ -111,7 +110,8 @@ export const proxyRules = [
     cause: "proxyAuthenticationFailed",
     category: "network",
     statuses: [401, 407],
-    signal: "HTTP 407, or a proxy's 401 with a Basic challenge, when a user name and password were given",
+    signal:
+      "HTTP 407, or a proxy's 401 (Proxy-Authenticate, or tinyproxy's Basic challenge), when a user name and password were given",
     summary:
       "The proxy refused the user name and password it was given (in HTTPS_PROXY or proxyOptions): they are wrong, expired, or in a form it does not accept.",
     remediation: [
@@ -131,7 +131,7 @@ export const proxyRules = [
     summary:
       "A TLS-inspecting proxy or gateway could not verify the service's certificate on its own connection to the service, so it answered in the service's place.",
     remediation: [
-      "Read what the proxy saw, quoted above as Seen: an expired or untrusted certificate upstream.",
+      "Read what the proxy saw (the Seen: line): an expired or untrusted certificate on its own connection to the service.",
       "If the endpoint is a genuine Azure service, the proxy's trust store or clock is out of date: ask its administrators to update its CA bundle and time, or to exempt the service's host from inspection.",
       "If the endpoint is a server of your own behind the proxy, renew or complete its certificate chain.",
     ],
@@ -158,7 +158,7 @@ export const proxyRules = [
     summary:
       "The proxy refused to open a tunnel to the endpoint: its policy blocks the host or port, or it cannot reach it.",
     remediation: [
-      "Read what the proxy said, quoted above as Seen: squid's X-Squid-Error, or the proxy's page, names the rule or the failure.",
+      "Read what the proxy said (the Seen: line): squid's X-Squid-Error or the proxy's page names the rule or the failure.",
       "Ask the proxy's administrators to allow CONNECT to the service's host on port 443.",
       "If the host should not go through the proxy, add it to NO_PROXY.",
     ],
