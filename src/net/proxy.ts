@@ -169,7 +169,7 @@ export function proxySecrets(route: ProxyRoute): string[] {
  *
  * @param text - the encoded text.
  */
-export function decoded(text: string): string {
+function decoded(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

@@ -54,7 +54,7 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
  *
  * @param body - the body excerpt.
  */
-export function pageExcerpt(body: string): string | undefined {
+function pageExcerpt(body: string): string | undefined {
   const text = body.trimStart();
   if (text === "" || text.startsWith("{") || text.startsWith("[")) return undefined;
   const line = (titleOf(text) ?? firstTextLine(text))
