@@ -124,12 +124,30 @@ try {
   if (preflightFigures) {
     rows.push(
       ["first request, no preflight", `${fixed(preflightFigures.firstRequestBareMs, 2)} ms`, "", ""],
-      ["first request, preflight", `${fixed(preflightFigures.firstRequestPreflightMs, 2)} ms`, "", ""],
+      [
+        "first request of the process, preflight",
+        `${fixed(preflightFigures.firstRequestPreflightMs, 2)} ms`,
+        "",
+        "",
+      ],
       [
         "  added",
         `${fixed(preflightFigures.addedMs, 2)} ms`,
         `≥ ${fixed(preflightFigures.handshakeMs, 2)} ms (1 handshake)`,
         "",
+      ],
+      [
+        "fresh client per request, preflight kept",
+        `${fixed(preflightFigures.firstRequestKeptMs, 2)} ms`,
+        `≈ no preflight (${fixed(preflightFigures.firstRequestBareMs, 2)} ms)`,
+        "",
+      ],
+      ["kept client, preflight", `${fixed(preflightFigures.keptClientMs, 2)} ms`, "", ""],
+      [
+        `  preflight handshakes, ${preflightFigures.racingClients} racing fresh clients`,
+        String(preflightFigures.racingClientsHandshakes),
+        String(GOALS.preflightHandshakes),
+        mark(preflightFigures.racingClientsHandshakes === GOALS.preflightHandshakes),
       ],
       [
         `  preflight handshakes, ${preflightFigures.racingRequests} racing`,

@@ -6,6 +6,8 @@
  */
 import { createAuthority, selfSigned, when } from "../standin/certs.js";
 import {
+  closedPort,
+  startConnectProxy,
   startHttpServer,
   startLegacyTlsServer,
   startTlsServer,
@@ -42,6 +44,12 @@ export interface DemoEnvironment {
     plainHttpBehindHttps: string;
     /** An http:// endpoint that answers 502, as the service's front end does to plain HTTP. */
     httpEndpoint: string;
+    /** An old appliance: a certificate signed with SHA-1 (served at OpenSSL security level 0). */
+    sha1Signed: string;
+    /** An old appliance offering only Camellia cipher suites, which Node.js does not offer. */
+    legacyCiphers: string;
+    /** A gateway that requires a client certificate (mutual TLS, TLS 1.3). */
+    mutualTls: string;
   };
   /** A local HTTP proxy that records every request it receives and forwards none. */
   proxy: TestServer;
@@ -55,6 +63,15 @@ export interface DemoEnvironment {
   resourceManager: ResourceManagerStandIn;
   /** Entra ID's token endpoint: client ids pick refusals. */
   entra: TokenEndpointStandIn;
+  /** Forward proxies on the way: one that wants a user name and password, and a port nothing listens on. */
+  proxies: {
+    /** Asks for Basic credentials (407) and accepts only its own; tunnels to loopback only. */
+    guarded: TestServer;
+    /** The user name and password it accepts. */
+    credentials: { username: string; password: string };
+    /** A port where no proxy runs, as when HTTPS_PROXY names a stopped one. */
+    closedPort: number;
+  };
   close(): Promise<void>;
 }
 
@@ -91,6 +108,19 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
       ),
       plainHttpBehindHttps: await https(startHttpServer()),
       httpEndpoint: `http://127.0.0.1:${(await keep(startHttpServer(badGateway))).port}`,
+      sha1Signed: await https(
+        startTlsServer({ ...service.authority.issue({ digest: "sha1" }), ciphers: "DEFAULT:@SECLEVEL=0" }),
+      ),
+      legacyCiphers: await https(
+        startTlsServer({
+          ...service.authority.issue({}),
+          maxVersion: "TLSv1.2",
+          ciphers: "CAMELLIA:@SECLEVEL=0",
+        }),
+      ),
+      mutualTls: await https(
+        startTlsServer({ ...service.authority.issue({}), clientCa: service.authority.cert }),
+      ),
     };
     const proxy = await keep(startHttpServer(badGateway));
     // The same root as the Search stand-in's, which this process already trusts.
@@ -100,11 +130,19 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
     const appConfiguration = await keep(startAppConfiguration(trusted));
     const resourceManager = await keep(startResourceManager({ ...trusted, retryAfterSeconds: 0 }));
     const entra = await keep(startTokenEndpoint(trusted));
+    const credentials = { username: "demo", password: "demo-proxy-pa55-7e1c" };
+    const guarded = await keep(
+      startConnectProxy({
+        requireAuthorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
+      }),
+    );
+    const proxies = { guarded, credentials, closedPort: await closedPort() };
     return {
       service,
       keysOnlyService,
       faulty,
       proxy,
+      proxies,
       storage,
       keyVault,
       appConfiguration,

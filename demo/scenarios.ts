@@ -30,6 +30,9 @@ import { MADE_UP_SERVICE, type DemoEnvironment } from "./environment.js";
 /** A key the service never issued, as after the admin keys were regenerated. */
 export const WRONG_KEY = "demo-wrong-key-4c1d8e27b9";
 
+/** A proxy password the demo's proxy does not accept. */
+export const WRONG_PROXY_PASSWORD = "demo-wrong-proxy-pa55-2b8f";
+
 /** One failure the demo shows. */
 export interface DemoScenario {
   /** The service whose section it is in. */
@@ -182,6 +185,56 @@ const searchScenarios: readonly DemoScenario[] = [
     (env) => env.faulty.inspectingProxy,
     "tlsUntrustedCertificate",
   ),
+  tls("An old appliance's certificate signed with SHA-1", (env) => env.faulty.sha1Signed, "tlsWeakSignature"),
+  tls(
+    "An old appliance offering only cipher suites Node.js does not (Camellia)",
+    (env) => env.faulty.legacyCiphers,
+    "tlsNoSharedCipher",
+  ),
+  tls(
+    "A gateway that wants a client certificate (mutual TLS)",
+    (env) => env.faulty.mutualTls,
+    "tlsClientCertificateRequired",
+  ),
+  {
+    title: "HTTPS_PROXY names a proxy that is not running: the proxy is named, not the service",
+    call: "searchClient.getDocumentsCount() with proxyOptions at a port nothing listens on",
+    cause: "proxyUnreachable",
+    section: SEARCH,
+    run: (env) =>
+      searchClient(env.service.endpoint, "hotels", admin(env), {
+        proxyOptions: { host: "http://127.0.0.1", port: env.proxies.closedPort },
+      }).getDocumentsCount(),
+  },
+  {
+    title: "407 from the proxy: a wrong proxy password, told from a missing one",
+    call: "searchClient.getDocumentsCount() through a proxy, with a wrong password in proxyOptions",
+    cause: "proxyAuthenticationFailed",
+    section: SEARCH,
+    run: (env) =>
+      searchClient(env.service.endpoint, "hotels", admin(env), {
+        proxyOptions: {
+          host: "http://127.0.0.1",
+          port: env.proxies.guarded.port,
+          username: env.proxies.credentials.username,
+          password: WRONG_PROXY_PASSWORD,
+        },
+      }).getDocumentsCount(),
+  },
+  {
+    title: "The proxy refuses the tunnel to the service: its own 403, never blamed on Azure",
+    call: `new SearchClient("https://${MADE_UP_SERVICE}", ...) through a proxy that allows loopback only`,
+    cause: "proxyTunnelRefused",
+    section: SEARCH,
+    run: (env) =>
+      searchClient(`https://${MADE_UP_SERVICE}`, "hotels", admin(env), {
+        proxyOptions: {
+          host: "http://127.0.0.1",
+          port: env.proxies.guarded.port,
+          ...env.proxies.credentials,
+        },
+      }).getDocumentsCount(),
+  },
   {
     section: SEARCH,
     title: "diagnosisPolicy({ preflight: true }): no request to an endpoint that fails the preflight",

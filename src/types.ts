@@ -172,6 +172,24 @@ export interface FailureSignals extends DiagnosisEvidence {
    * `@azure/identity` and MSAL report a refused token request.
    */
   entraCode?: string;
+
+  // Who answered, and the path the request took: proxies, gateways and middleboxes.
+  /** The response's `Server` header, redacted and bounded. */
+  server?: string;
+  /** The response's `Via` header, redacted and bounded. */
+  via?: string;
+  /** squid's own error header, `X-Squid-Error` (`ERR_ACCESS_DENIED 0`), redacted and bounded. */
+  squidError?: string;
+  /** The realm of a Basic challenge (`Proxy-Authenticate` or `WWW-Authenticate`), redacted and bounded. */
+  basicRealm?: string;
+  /** Whether the response carried `Proxy-Authenticate`: a proxy asked for credentials. */
+  proxyChallenge?: boolean;
+  /** The proxy the request went through, as `scheme://host:port`, never its credentials. */
+  proxy?: string;
+  /** Where that proxy came from: `"proxyOptions"` or the environment variable's name (`HTTPS_PROXY`). */
+  proxySource?: string;
+  /** Whether credentials went to that proxy (a user name or password in its URL or `proxyOptions`). */
+  proxyCredentials?: boolean;
 }
 
 /**

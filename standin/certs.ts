@@ -3,7 +3,7 @@
  * leaves made at run time, with the names and dates each failure needs. Keys come from node:crypto
  * (fast, native); node-forge builds and signs the certificates.
  */
-import { generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
+import { createDiffieHellmanGroup, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
 import forge from "node-forge";
 
 /** A certificate and its private key, PEM-encoded. */
@@ -40,8 +40,12 @@ export interface LeafOptions {
   notBefore?: Date;
   /** Defaults to 90 days from now. */
   notAfter?: Date;
-  /** Defaults to the first host. */
-  commonName?: string;
+  /** Defaults to the first host; `null` leaves the subject empty, as some inspecting proxies do. */
+  commonName?: string | null;
+  /** The digest the authority signs with. Defaults to SHA-256; SHA-1 is what old appliances sign with. */
+  digest?: "sha1" | "sha256";
+  /** The RSA key size. Defaults to 2048; 512 or 1024 is what old appliances present. */
+  keyBits?: number;
 }
 
 const HOUR = 3_600_000;
@@ -54,12 +58,12 @@ function serialNumber(): string {
   return bytes.toString("hex");
 }
 
-function newKeyPair(): {
+function newKeyPair(bits = 2048): {
   privateKey: forge.pki.rsa.PrivateKey;
   publicKey: forge.pki.rsa.PublicKey;
   pem: string;
 } {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: bits });
   const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
   return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), pem };
@@ -73,6 +77,7 @@ function build(
   notBefore: Date,
   notAfter: Date,
   extensions: object[],
+  digest: "sha1" | "sha256" = "sha256",
 ): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
@@ -82,7 +87,7 @@ function build(
   cert.setSubject(subject);
   cert.setIssuer(issuer);
   cert.setExtensions(extensions);
-  cert.sign(signingKey, forge.md.sha256.create());
+  cert.sign(signingKey, (digest === "sha1" ? forge.md.sha1 : forge.md.sha256).create());
   return forge.pki.certificateToPem(cert);
 }
 
@@ -122,9 +127,9 @@ function authority(
     chain: self.chain,
     issue(options: LeafOptions = {}): Leaf {
       const hosts = options.hosts ?? ["localhost", "127.0.0.1"];
-      const leafKeys = newKeyPair();
+      const leafKeys = newKeyPair(options.keyBits);
       const leafCert = build(
-        nameOf(options.commonName ?? hosts[0] ?? "localhost"),
+        options.commonName === null ? [] : nameOf(options.commonName ?? hosts[0] ?? "localhost"),
         subject,
         leafKeys.publicKey,
         keys.privateKey,
@@ -136,11 +141,14 @@ function authority(
           { name: "extKeyUsage", serverAuth: true },
           {
             name: "subjectAltName",
+            // RFC 5280: with an empty subject, the names are the certificate's identity.
+            critical: options.commonName === null,
             altNames: hosts.map((host) =>
               /^[\d.]+$|:/.test(host) ? { type: 7, ip: host } : { type: 2, value: host },
             ),
           },
         ],
+        options.digest,
       );
       const intermediates = self.chain;
       return {
@@ -206,4 +214,35 @@ export const when = {
  */
 export function fingerprint256(pem: string): string {
   return new X509Certificate(pem).fingerprint256;
+}
+
+/** A DER element: its tag, its length (short or long form) and its content. */
+function der(tag: number, content: Buffer): Buffer {
+  const length = content.length;
+  const size =
+    length < 0x80
+      ? Buffer.from([length])
+      : Buffer.concat([
+          Buffer.from([0x80 | Math.ceil(length.toString(16).length / 2)]),
+          Buffer.from(
+            length.toString(16).padStart(Math.ceil(length.toString(16).length / 2) * 2, "0"),
+            "hex",
+          ),
+        ]);
+  return Buffer.concat([Buffer.from([tag]), size, content]);
+}
+
+/** A DER INTEGER of an unsigned big-endian number. */
+const derInteger = (value: Buffer): Buffer =>
+  der(0x02, (value[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
+
+/**
+ * Diffie-Hellman parameters in PEM for a server's DHE cipher suites: the well-known 1024-bit group
+ * (Oakley group 2, RFC 2409), which old appliances still use and Node.js 24.6 and newer refuse.
+ */
+export function weakDhParams(): string {
+  const group = createDiffieHellmanGroup("modp2");
+  const body = der(0x30, Buffer.concat([derInteger(group.getPrime()), derInteger(group.getGenerator())]));
+  const base64 = body.toString("base64").replace(/.{64}/g, "$&\n");
+  return `-----BEGIN DH PARAMETERS-----\n${base64.trimEnd()}\n-----END DH PARAMETERS-----\n`;
 }

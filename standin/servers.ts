@@ -65,6 +65,10 @@ export interface TlsServerOptions {
   maxVersion?: tls.SecureVersion;
   /** OpenSSL cipher list; TLS 1.0/1.1 servers need `DEFAULT:@SECLEVEL=0`. */
   ciphers?: string;
+  /** Diffie-Hellman parameters (PEM) for DHE cipher suites. */
+  dhparam?: string;
+  /** Roots a client certificate must chain to: the server then requires one (mutual TLS). */
+  clientCa?: string;
   handler?: Handler;
 }
 
@@ -93,6 +97,8 @@ export async function startTlsServer(options: TlsServerOptions): Promise<TlsTest
       minVersion: options.minVersion,
       maxVersion: options.maxVersion,
       ciphers: options.ciphers,
+      dhparam: options.dhparam,
+      ...(options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: true } : {}),
     },
     (req, res) => {
       unused.delete(req.socket as tls.TLSSocket);

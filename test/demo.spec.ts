@@ -9,6 +9,7 @@ import {
   DEMO_SAS_SIGNATURE,
   scenarios,
   WRONG_KEY,
+  WRONG_PROXY_PASSWORD,
 } from "../demo/scenarios.js";
 import { closedPort } from "../standin/servers.js";
 
@@ -122,13 +123,33 @@ describe("npm run demo", function () {
       "missingRoleAssignment",
       "throttled",
       "indexNotFound",
+      "tlsWeakSignature",
+      "tlsNoSharedCipher",
+      "tlsClientCertificateRequired",
+      "proxyUnreachable",
+      "proxyAuthenticationFailed",
+      "proxyTunnelRefused",
     ]) {
       assert.ok(causes.has(cause), cause);
     }
   });
 
-  it("prints no api-key or token", () => {
+  it("shows what answered under Seen: the proxy and where it came from, a gateway's page", () => {
+    assert.match(
+      output,
+      /\n {6}Seen: The proxy http:\/\/127\.0\.0\.1:\d+ \(from proxyOptions\) refused the connection: connect ECONNREFUSED /,
+    );
+    assert.match(
+      output,
+      /\n {6}Seen: The proxy http:\/\/127\.0\.0\.1:\d+ \(from proxyOptions\) answered 407 \(realm "test"\)/,
+    );
+    assert.match(output, /\n {6}Seen: Something without an Azure request id answered 502: "502 Bad Gateway"/);
+  });
+
+  it("prints no api-key, token or proxy password", () => {
     assert.ok(!output.includes(WRONG_KEY));
+    assert.ok(!output.includes(WRONG_PROXY_PASSWORD));
+    assert.ok(!output.includes("demo-proxy-pa55-7e1c"));
     assert.doesNotMatch(output, /(admin|query)-[0-9a-f]{8}-[0-9a-f]{4}-/, "no stand-in key");
     assert.doesNotMatch(output, /token-with(out)?-role/, "no bearer token");
     assert.doesNotMatch(output, /eyJ[\w-]+\.eyJ/, "no Entra ID token");

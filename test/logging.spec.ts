@@ -72,6 +72,27 @@ describe("logging: each diagnosis once, at warning, through @azure/logger", () =
       assert.ok(!(error as Error).message.includes(API_KEY), "the echoed key is gone from the message too");
     });
 
+    it(`logs what answered in the service's place, redacted, as Seen: (${installation})`, async () => {
+      nock(ENDPOINT)
+        .get(/.*/)
+        .reply(
+          403,
+          `<html><head><title>Blocked: api-key=${API_KEY}</title></head><body>Zscaler</body></html>`,
+          { "content-type": "text/html", server: "Zscaler/6.2" },
+        );
+      const error = await failure(() =>
+        searchClient({ endpoint: ENDPOINT, apiKey: API_KEY, installation }).getDocumentsCount(),
+      );
+      assert.equal(diagnose(error)?.cause, "gatewayError");
+      const line = ours()[0]?.text ?? "";
+      assert.match(
+        line,
+        /^gatewayError \(exact\): .* Seen: Zscaler answered 403 \(Server: Zscaler\/6\.2\): "Blocked: api-key=REDACTED"\. status=403/,
+      );
+      assert.match((error as Error).message, /\n {2}Seen: Zscaler answered 403 /);
+      for (const { text } of lines) assert.ok(!text.includes(API_KEY), "no log line holds the key");
+    });
+
     it(`logs a thrown error once (${installation})`, async () => {
       const client = searchClient({
         endpoint: `https://localhost:${await closedPort()}`,

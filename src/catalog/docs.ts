@@ -83,6 +83,8 @@ export const DOCS = {
   nodeCli: "https://nodejs.org/api/cli.html",
   nodeEnterpriseNetwork: "https://nodejs.org/en/learn/http/enterprise-network-configuration",
   nodeSystemErrors: "https://nodejs.org/api/errors.html#common-system-errors",
+  nodeTlsCiphers: "https://nodejs.org/api/tls.html#modifying-the-default-tls-cipher-suite",
+  nodeTlsContextOptions: "https://nodejs.org/api/tls.html#tlscreatesecurecontextoptions",
   identityTroubleshooting: "https://aka.ms/azsdk/js/identity/troubleshoot",
   sdkLogging: "https://learn.microsoft.com/javascript/api/overview/azure/logger-readme",
 } as const;

@@ -15,23 +15,24 @@ import { httpRules } from "./shared/http.js";
 import { entraRules, identityRules } from "./shared/identity.js";
 import { networkRules } from "./shared/network.js";
 import { neutralRules } from "./shared/neutral.js";
-import { proxyFindings, proxyRules } from "./shared/proxy.js";
+import { proxyRules } from "./shared/proxy.js";
 import { tlsFindings, tlsRules } from "./shared/tls.js";
 import { storageRules } from "./storage/codes.js";
 
 /**
- * The built-in causes, in the order they are tried: thrown errors first (plain HTTP, TLS, network,
- * proxies, credentials), then what services say in so many words (their codes and texts), then foreign
- * answers, then what status and context alone say, then the errors clients make of their own, then
- * the neutral last resort. A service's entries are tried only on its own failures; the first entry
- * whose `match` accepts a failure explains it. The entries without `match` at the end are findings
- * the preflight names by id.
+ * The built-in causes, in the order they are tried: thrown errors first (plain HTTP, TLS, proxies, the
+ * network, credentials), with what a TLS gateway or a proxy answers in the service's place beside them
+ * (a proxy's refusal must never read as the service's), then what services say in so many words (their
+ * codes and texts), then other foreign answers, then what status and context alone say, then the errors
+ * clients make of their own, then the neutral last resort. A service's entries are tried only on its
+ * own failures; the first entry whose `match` accepts a failure explains it. The entries without
+ * `match` at the end are findings the preflight and the command name by id.
  */
 export const catalog = defineCatalog([
   ...httpRules,
   ...tlsRules,
-  ...networkRules,
   ...proxyRules,
+  ...networkRules,
   ...entraRules,
   ...identityRules,
   ...encryptionKeyRules,
@@ -47,7 +48,6 @@ export const catalog = defineCatalog([
   ...appConfigurationSdkRules,
   ...neutralRules,
   ...tlsFindings,
-  ...proxyFindings,
   ...searchEndpointFindings,
   ...searchServiceFindings,
 ]);

@@ -69,6 +69,8 @@ export function renderText(report: DoctorReport, colour: boolean, heading: strin
       lines.push(`    Exact: ${call.basis}.`);
     }
     if (!diagnosis || (status !== "warn" && status !== "fail")) return;
+    // What this failure itself showed: the product and page that answered, the cipher, the issuer.
+    if (diagnosis.detail && !explained.has(diagnosis.cause)) lines.push(`    Seen: ${diagnosis.detail}`);
     // Two checks often fail for one cause (tls and certificate): its steps are worth reading once.
     if (explained.has(diagnosis.cause)) {
       lines.push(`    • The steps for ${diagnosis.cause} are above.`);

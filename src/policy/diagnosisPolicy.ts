@@ -47,8 +47,9 @@ export interface DiagnosisPolicyOptions<Own extends string = string> {
   allowInsecureHttp?: boolean;
   /**
    * Runs `preflight` before the first request to each origin, so credentials never go to an
-   * endpoint that fails it: `true` for the defaults, or its options. A passing result is kept for
-   * the life of the policy; a failing one is not, so a fixed network recovers without a restart.
+   * endpoint that fails it: `true` for the defaults, or its options. A passing result is kept for the
+   * whole process, per origin, proxy and trusted roots, for 10 minutes, so that clients made per
+   * request share it; a failing one is not kept, so a fixed network recovers without a restart.
    * Defaults to false.
    */
   preflight?: boolean | PreflightOptions;

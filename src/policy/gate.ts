@@ -1,16 +1,55 @@
 import { RestError, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { PREFLIGHT_FAILED } from "../codes.js";
 import { originKey, originOf } from "../net/hosts.js";
+import { proxyFor, requestProxy, type ProxyRoute } from "../net/proxy.js";
 import { abortError } from "../preflight/limits.js";
-import { preflight } from "../preflight/preflight.js";
+import { preflightThrough } from "../preflight/preflight.js";
 import type { PreflightOptions, PreflightReport } from "../preflight/types.js";
 
+/** How long a passing preflight is kept, in milliseconds: after that the next request checks again. */
+export const PREFLIGHT_PASS_KEPT_MS = 10 * 60 * 1000;
+
+/** The most passing results kept at once; past it the oldest is dropped. */
+const MOST_KEPT = 512;
+
+/** A passing preflight and when it stops counting. */
+interface Kept {
+  report: PreflightReport;
+  until: number;
+}
+
+/** A key of its own for each path: its proxy's URL and the gate's options. */
+interface Path {
+  route: ProxyRoute | null | undefined;
+  key: string;
+}
+
 /**
- * Runs the preflight once per origin before the first request to it. Racing first requests share
- * one run; a passing report is kept for the life of the policy, a failing one is dropped so that a
- * fixed network recovers without a restart. Unless the options say otherwise, the run trusts the
- * roots the client trusts (its `tlsSettings` or agent `ca`) and takes the path the SDK chose: through
- * the proxy its proxyPolicy put on the request, or direct.
+ * Passing preflights of this process, by origin, then path (proxy and options), then the roots
+ * trusted: shared by every policy, so that an app making a client per request (a serverless handler)
+ * pays one handshake per origin, not one per client.
+ */
+const passed = new Map<string, Map<string, Map<string, Kept>>>();
+
+/** Runs under way, by the same keys joined: racing first requests, from any client, share one. */
+const runs = new Map<string, Promise<PreflightReport>>();
+
+/** The roots a client passed as an array or a Buffer, as the run's option and a key. */
+interface Roots {
+  ca: string[];
+  key: string;
+}
+
+/** The roots of each `ca` value clients passed, read once per value. */
+const rootsOf = new WeakMap<object, Roots | null>();
+
+/**
+ * Runs the preflight once per origin and TLS setting before the first request to it, for the whole
+ * process. Racing first requests share one run; a passing report is kept for
+ * {@link PREFLIGHT_PASS_KEPT_MS}, a failing one is not, so that a fixed network recovers without a
+ * restart. Unless the options say otherwise, the run trusts the roots the client trusts (its
+ * `tlsSettings` or agent `ca`) and takes the path the SDK chose: through the proxy its proxyPolicy put
+ * on the request, named by where it came from, or direct.
  *
  * @param options - the preflight's options.
  * @returns a function that gives the report for the request's origin: a kept passing one at once
@@ -20,57 +59,100 @@ import type { PreflightOptions, PreflightReport } from "../preflight/types.js";
 export function createPreflightGate(
   options: PreflightOptions,
 ): (request: PipelineRequest) => PreflightReport | Promise<PreflightReport> | undefined {
-  const runs = new Map<string, Promise<PreflightReport>>();
-  const passed = new Map<string, PreflightReport>();
+  const setting = `${options.allowLoopbackHttp === false ? "strict" : "loopback"} ${options.useEnvironmentProxy === true ? "environment" : "client"}`;
+  const direct: Path = { route: null, key: `\n${setting}` };
+  // Proxy options of the preflight's own name one proxy for every request; NO_PROXY does not apply to them.
+  const fixed = options.proxyOptions
+    ? pathOf(proxyFor(new URL("https://localhost"), options.proxyOptions, {}).proxy ?? null, setting)
+    : options.useEnvironmentProxy === true
+      ? { route: undefined, key: `environment\n${setting}` }
+      : undefined;
+  const paths = new WeakMap<object, Path>();
+  const pathFor = (request: PipelineRequest): Path => {
+    if (fixed) return fixed;
+    const agent = request.agent as object | undefined;
+    if (!agent) return direct;
+    let path = paths.get(agent);
+    if (!path) {
+      // The SDK's proxyPolicy has already chosen (it reads NO_PROXY once per process): follow its choice.
+      path = pathOf(requestProxy(request) ?? null, setting);
+      paths.set(agent, path);
+    }
+    return path;
+  };
 
   return (request) => {
-    const known = passed.get(originKey(request.url));
-    if (known) return known;
-    const origin = originOf(request.url);
-    if (origin === undefined) return undefined;
+    const path = pathFor(request);
+    const origin = originKey(request.url);
+    const ca: unknown = options.ca ?? clientCa(request);
+    const roots = typeof ca === "string" ? ca : (rootsFrom(ca)?.key ?? "");
+    const known = passed.get(origin)?.get(path.key)?.get(roots);
+    if (known && known.until > Date.now()) return known.report;
+    const endpoint = originOf(request.url);
+    if (endpoint === undefined) return undefined;
 
-    let run = runs.get(origin);
+    const key = `${origin}\n${path.key}\n${roots}`;
+    let run = runs.get(key);
     if (!run) {
       // Shared by racing requests, so no single caller's abort signal may end it: the timeouts bound it.
-      run = preflight(origin, { ...clientOptions(request), ...options, abortSignal: undefined });
-      runs.set(origin, run);
+      const runOptions: PreflightOptions = { ...options, abortSignal: undefined };
+      if (roots !== "") runOptions.ca = typeof ca === "string" ? ca : rootsFrom(ca)?.ca;
+      run = preflightThrough(endpoint, runOptions, path.route);
+      runs.set(key, run);
       run.then(
         (report) => {
-          runs.delete(origin);
-          if (report.ok) passed.set(originKey(request.url), report);
+          runs.delete(key);
+          if (report.ok) keep(origin, path.key, roots, report);
         },
-        () => runs.delete(origin),
+        () => runs.delete(key),
       );
     }
     return request.abortSignal ? untilAborted(run, request.abortSignal) : run;
   };
 }
 
-/** The trust and proxy the client's own connection will use, read from what the SDK set on the request. */
-function clientOptions(request: PipelineRequest): PreflightOptions {
-  const agent = request.agent as { options?: { ca?: unknown }; proxy?: unknown } | undefined;
-  // The SDK's proxyPolicy has already chosen (it reads NO_PROXY once per process): follow its choice.
-  const found: PreflightOptions = { useEnvironmentProxy: false };
-  const ca = pems(request.tlsSettings?.ca ?? agent?.options?.ca);
-  if (ca) found.ca = ca;
-  // When it chose a proxy, its agent on the request holds the proxy's URL.
-  if (agent?.proxy instanceof URL) {
-    const proxy = agent.proxy;
-    found.proxyOptions = {
-      host: `${proxy.protocol}//${proxy.hostname}`,
-      port: Number(proxy.port) || (proxy.protocol === "https:" ? 443 : 80),
-      username: proxy.username ? decodeURIComponent(proxy.username) : undefined,
-      password: proxy.password ? decodeURIComponent(proxy.password) : undefined,
-    };
-  }
-  return found;
+/** Forgets every kept preflight of this process, as a new process would start. */
+export function forgetPreflights(): void {
+  passed.clear();
 }
 
-function pems(value: unknown): string[] | undefined {
-  const list = (Array.isArray(value) ? value : [value]).filter(
-    (item): item is string | Buffer => typeof item === "string" || Buffer.isBuffer(item),
-  );
-  return list.length > 0 ? list.map(String) : undefined;
+function pathOf(route: ProxyRoute | null, setting: string): Path {
+  return { route, key: `${route?.url.href ?? ""}\n${setting}` };
+}
+
+function keep(origin: string, path: string, roots: string, report: PreflightReport): void {
+  let byPath = passed.get(origin);
+  if (!byPath) {
+    if (passed.size >= MOST_KEPT) passed.delete(passed.keys().next().value as string);
+    byPath = new Map();
+    passed.set(origin, byPath);
+  }
+  let byRoots = byPath.get(path);
+  if (!byRoots) {
+    byRoots = new Map();
+    byPath.set(path, byRoots);
+  }
+  byRoots.set(roots, { report, until: Date.now() + PREFLIGHT_PASS_KEPT_MS });
+}
+
+/** The roots the client's own connection trusts, as the SDK set them on the request. */
+function clientCa(request: PipelineRequest): unknown {
+  const agent = request.agent as { options?: { ca?: unknown } } | undefined;
+  return request.tlsSettings?.ca ?? agent?.options?.ca;
+}
+
+/** An array or Buffer of roots as PEM strings and a key, read once per value. */
+function rootsFrom(value: unknown): Roots | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  let roots = rootsOf.get(value);
+  if (roots === undefined) {
+    const list = (Array.isArray(value) ? value : [value])
+      .filter((item): item is string | Buffer => typeof item === "string" || Buffer.isBuffer(item))
+      .map(String);
+    roots = list.length > 0 ? { ca: list, key: list.join("\n") } : null;
+    rootsOf.set(value, roots);
+  }
+  return roots ?? undefined;
 }
 
 function untilAborted<T>(run: Promise<T>, signal: NonNullable<PipelineRequest["abortSignal"]>): Promise<T> {

@@ -12,3 +12,26 @@ import type { Diagnosis } from "../types.js";
 export function diagnosisOfError(error: unknown, host: string): Diagnosis<CauseId> | undefined {
   return classify({ ...signalsFromThrown(error), host });
 }
+
+/**
+ * An error's reason in a few words: OpenSSL's reason rather than its whole error line, with the code.
+ *
+ * @param error - the error a network step or handshake failed with.
+ */
+export function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const openssl = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
+  const reason = (openssl ?? message.split("\n")[0] ?? "").trim();
+  const code = codeOf(error);
+  return code && !reason.includes(code) ? `${reason} (${code})` : reason;
+}
+
+/**
+ * An error's code, when it has a string one.
+ *
+ * @param error - anything thrown.
+ */
+export function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}

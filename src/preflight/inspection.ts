@@ -12,6 +12,7 @@ export const INSPECTION_PRODUCTS: readonly { product: string; pattern: RegExp }[
   { product: "Check Point", pattern: /check\s*point/i },
   { product: "Sophos", pattern: /sophos/i },
   { product: "Forcepoint", pattern: /forcepoint|websense/i },
+  { product: "mitmproxy", pattern: /mitmproxy/i },
 ];
 
 /**

@@ -1,9 +1,11 @@
 import { lookup } from "node:dns/promises";
 import net from "node:net";
 import tls from "node:tls";
+import type { Duplex } from "node:stream";
 import { isAbortError, withinLimits, type StepLimits } from "./limits.js";
+import { tapServerFlight, type ServerFlight } from "./tap.js";
 import { bare } from "../net/hosts.js";
-import type { ProxyRoute } from "./proxy.js";
+import type { ProxyRoute } from "../net/proxy.js";
 
 /** Where the preflight connects: the endpoint's host and port, and whether it speaks TLS. */
 export interface Target {
@@ -69,15 +71,53 @@ function connectOnce(address: string, port: number, limits: StepLimits): Promise
   );
 }
 
+/** A proxy's answer to CONNECT, as far as the preflight read it: the status line, headers and body start. */
+export interface ProxyAnswer {
+  status: number;
+  statusText: string;
+  /** Header names lower-cased; a repeated header's values joined with ", ". */
+  headers: Record<string, string>;
+  /** The start of the body, up to {@link PROXY_BODY_LIMIT} bytes, as far as it arrived. */
+  body: string;
+}
+
 /** A proxy's answer to CONNECT that was not 2xx. */
 export class ProxyTunnelError extends Error {
   /** The status the proxy answered with. */
   readonly statusCode: number;
-  constructor(statusCode: number, statusText: string) {
-    super(`The proxy answered CONNECT with ${statusCode} ${statusText}`.trim());
+  /** What the proxy answered. */
+  readonly answer: ProxyAnswer;
+  constructor(answer: ProxyAnswer) {
+    super(`The proxy answered CONNECT with ${answer.status} ${answer.statusText}`.trim());
     this.name = "ProxyTunnelError";
-    this.statusCode = statusCode;
+    this.statusCode = answer.status;
+    this.answer = answer;
   }
+}
+
+/** The most of a refusal's body the preflight waits for: enough for a page's title or first line. */
+export const PROXY_BODY_LIMIT = 4096;
+
+/** How long the preflight waits for the rest of a refusal's body once its head arrived. */
+const PROXY_BODY_WAIT_MS = 500;
+
+/** A CONNECT answer's status line and headers. */
+function parseHead(head: string): Omit<ProxyAnswer, "body"> {
+  const [statusLine = "", ...lines] = head.split("\r\n");
+  const status = /^HTTP\/\d(?:\.\d)? (\d{3}) ?(.*)$/.exec(statusLine);
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return {
+    status: Number(status?.[1] ?? 0),
+    statusText: status ? (status[2] ?? "") : "(not an HTTP answer)",
+    headers,
+  };
 }
 
 /**
@@ -122,23 +162,52 @@ export function tunnel(route: ProxyRoute, target: Target, limits: StepLimits): P
           socket.write(`${lines.join("\r\n")}\r\n\r\n`);
         });
         let head = Buffer.alloc(0);
+        let refusal: Omit<ProxyAnswer, "body"> | undefined;
+        let body = Buffer.alloc(0);
+        let bodyTimer: NodeJS.Timeout | undefined;
+        const refuse = (): void => {
+          clearTimeout(bodyTimer);
+          if (!refusal) return;
+          fail(
+            new ProxyTunnelError({ ...refusal, body: body.subarray(0, PROXY_BODY_LIMIT).toString("utf8") }),
+          );
+        };
         const onData = (chunk: Buffer): void => {
+          if (refusal) {
+            body = Buffer.concat([body, chunk]);
+            if (
+              body.length >=
+              Math.min(Number(refusal.headers["content-length"] ?? PROXY_BODY_LIMIT), PROXY_BODY_LIMIT)
+            )
+              refuse();
+            return;
+          }
           head = Buffer.concat([head, chunk]);
           const end = head.indexOf("\r\n\r\n");
           if (end < 0) {
             if (head.length > PROXY_HEAD_LIMIT)
-              fail(new ProxyTunnelError(0, "(an answer too long to be HTTP)"));
+              fail(
+                new ProxyTunnelError({
+                  status: 0,
+                  statusText: "(an answer too long to be HTTP)",
+                  headers: {},
+                  body: "",
+                }),
+              );
+            return;
+          }
+          const answer = parseHead(head.subarray(0, end).toString("latin1"));
+          if (answer.status < 200 || answer.status > 299) {
+            // The page says why; it may come in a later segment, or never: wait a moment for it.
+            refusal = answer;
+            body = head.subarray(end + 4);
+            socket.removeListener("end", onEnd);
+            socket.once("end", refuse);
+            bodyTimer = setTimeout(refuse, PROXY_BODY_WAIT_MS).unref();
+            onData(Buffer.alloc(0));
             return;
           }
           socket.off("data", onData);
-          const status = /^HTTP\/\d(?:\.\d)? (\d{3}) ?([^\r\n]*)/.exec(
-            head.subarray(0, end).toString("latin1"),
-          );
-          const code = Number(status?.[1] ?? 0);
-          if (code < 200 || code > 299) {
-            fail(new ProxyTunnelError(code, status?.[2] ?? "(not an HTTP answer)"));
-            return;
-          }
           socket.removeListener("error", fail);
           socket.removeListener("end", onEnd);
           // Bytes after the head belong to the tunnel; a proxy sends none before the client speaks.
@@ -156,6 +225,9 @@ export function tunnel(route: ProxyRoute, target: Target, limits: StepLimits): P
       }),
   );
 }
+
+/** How long a TLS 1.3 handshake waits for the server's first message after its own Finished. */
+const POST_HANDSHAKE_WAIT_MS = 250;
 
 /** What one handshake negotiated and was shown. */
 export interface Handshake {
@@ -185,6 +257,72 @@ export function handshake(
   ca: string | string[] | undefined,
   limits: StepLimits,
 ): Promise<Handshake> {
+  return shake(socket, target, { rejectUnauthorized: verify, ...(ca === undefined ? {} : { ca }) }, limits);
+}
+
+/**
+ * A server's alert after the client's side of a handshake completed (TLS 1.3's certificate_required):
+ * the alert's error, as `cause`, with what the handshake had negotiated and been shown.
+ */
+export class RefusedAfterHandshake extends Error {
+  /** The alert's error code, such as `ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED`. */
+  readonly code: string | undefined;
+  /** What the handshake negotiated and was shown before the alert. */
+  readonly handshake: Handshake;
+  constructor(cause: Error, handshake: Handshake) {
+    super(cause.message, { cause });
+    this.name = cause.name;
+    this.code = (cause as { code?: string }).code;
+    this.handshake = handshake;
+  }
+}
+
+/** What the reading handshake found: its result or its error, and what the server sent in the clear. */
+export interface Reading {
+  handshake?: Handshake;
+  error?: unknown;
+  flight: ServerFlight;
+}
+
+/**
+ * Every cipher suite OpenSSL has, NULL and anonymous ones included, at security level 0: what a server
+ * insists on is then negotiated, or shown by the alert it still sends.
+ */
+const ANY_CIPHER = "ALL:eNULL:@SECLEVEL=0";
+
+/**
+ * A handshake that verifies nothing and offers every cipher and key size, to read what a server
+ * presents after a verifying handshake failed: it succeeds where only the server's weak cipher, key,
+ * signature or chain stopped that one, and records the server's clear messages when it fails too.
+ * Sends no application data. Never rejects, except with an `AbortError`.
+ *
+ * @param socket - a connected socket (direct or tunnelled); it is consumed.
+ * @param target - the endpoint's host and port.
+ * @param ca - roots replacing the defaults, or undefined for the process's own.
+ * @param limits - timeout and abort signal.
+ */
+export async function readingHandshake(
+  socket: net.Socket,
+  target: Target,
+  ca: string | string[] | undefined,
+  limits: StepLimits,
+): Promise<Reading> {
+  const { stream, flight } = tapServerFlight(socket);
+  const options = { rejectUnauthorized: false, ciphers: ANY_CIPHER, ...(ca === undefined ? {} : { ca }) };
+  try {
+    return { handshake: await shake(stream, target, options, limits), flight };
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    return { error, flight };
+  }
+}
+
+function shake(
+  socket: Duplex,
+  target: Target,
+  options: tls.ConnectionOptions,
+  limits: StepLimits,
+): Promise<Handshake> {
   return withinLimits(
     limits,
     `the TLS handshake with ${target.host}:${target.port}`,
@@ -195,31 +333,45 @@ export function handshake(
           host: target.host,
           servername: net.isIP(target.host) ? undefined : target.host,
           minVersion: "TLSv1.2",
-          rejectUnauthorized: verify,
-          ...(ca === undefined ? {} : { ca }),
+          ...options,
         });
         const close = (): void => {
           secure.destroy();
           socket.destroy();
         };
         signal.addEventListener("abort", close, { once: true });
+        let completed: Handshake | undefined;
         secure.on("error", (error) => {
           close();
-          reject(error);
+          reject(completed ? new RefusedAfterHandshake(error, completed) : error);
         });
         secure.once("secureConnect", () => {
-          const result: Handshake = {
+          const result: Handshake = (completed = {
             protocol: secure.getProtocol() ?? undefined,
             cipher: secure.getCipher()?.name,
             peer: secure.getPeerCertificate(true),
             authorizationError: secure.authorized ? undefined : String(secure.authorizationError),
+          });
+          const finish = (): void => {
+            clearTimeout(grace);
+            if (secure.destroyed) return;
+            // A graceful close lets the last handshake message and close_notify reach the server, which
+            // then sees a completed handshake rather than a reset; the timer bounds a server that lingers.
+            secure.end();
+            setTimeout(close, limits.timeoutMs).unref();
+            secure.once("close", close);
+            resolve(result);
           };
-          // A graceful close lets the last handshake message and close_notify reach the server, which
-          // then sees a completed handshake rather than a reset; the timer bounds a server that lingers.
-          secure.end();
-          setTimeout(close, limits.timeoutMs).unref();
-          secure.once("close", close);
-          resolve(result);
+          // A TLS 1.3 server judges the client's certificate after the client's side of the handshake
+          // is done: its first word, a session ticket or the certificate_required alert, tells.
+          const grace =
+            result.protocol === "TLSv1.3"
+              ? setTimeout(finish, Math.min(limits.timeoutMs, POST_HANDSHAKE_WAIT_MS))
+              : undefined;
+          if (!grace) return finish();
+          secure.once("session", finish);
+          secure.once("end", finish);
+          secure.once("error", () => clearTimeout(grace));
         });
       }),
   );

@@ -1,23 +1,27 @@
 import { isIP, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { DetailedPeerCertificate } from "node:tls";
 import type { CauseId } from "../catalog/index.js";
 import { diagnosisOf } from "../diagnose.js";
 import { bare } from "../net/hosts.js";
 import type { Diagnosis } from "../types.js";
-import {
-  checkRefusedCertificate,
-  checkTrustedCertificate,
-  describeCertificate,
-  isCertificateError,
-} from "./checks/certificate.js";
+import { checkTrustedCertificate, presentedByPeer } from "./checks/certificate.js";
 import { describeAddresses } from "./checks/dns.js";
 import { checkEndpoint, checkScheme, parseEndpoint, type CheckResult } from "./checks/endpoint.js";
 import { checkEnvironment } from "./checks/environment.js";
-import { diagnosisOfError } from "./findings.js";
+import { judgeRefusedHandshake } from "./checks/refused.js";
+import { proxyDiagnosis } from "./checks/proxy.js";
+import { codeOf, diagnosisOfError, reasonOf } from "./findings.js";
 import { abortError, isAbortError, type StepLimits } from "./limits.js";
-import { connect, handshake, ProxyTunnelError, resolve, tunnel, type Target } from "./network.js";
-import { proxyFor, proxyLabel, type ProxyChoice } from "./proxy.js";
+import {
+  connect,
+  handshake,
+  readingHandshake,
+  RefusedAfterHandshake,
+  resolve,
+  tunnel,
+  type Target,
+} from "./network.js";
+import { proxyFor, proxyLabel, type ProxyChoice, type ProxyRoute } from "../net/proxy.js";
 import type {
   PreflightCheck,
   PreflightCheckId,
@@ -42,7 +46,24 @@ export const DEFAULT_TIMEOUT_MS = 5000;
  * @throws TypeError when the endpoint is not an http(s) URL or a configured proxy is not a URL;
  * RangeError for a timeout that is not a positive number; an `AbortError` when aborted.
  */
-export async function preflight(endpoint: string, options: PreflightOptions = {}): Promise<PreflightReport> {
+export function preflight(endpoint: string, options: PreflightOptions = {}): Promise<PreflightReport> {
+  return preflightThrough(endpoint, options, undefined);
+}
+
+/**
+ * {@link preflight} along a path already chosen: through the given proxy, named by where it came
+ * from, or direct (`null`); `undefined` chooses from the options and the environment as
+ * {@link preflight} does. The policy's gate follows the path the SDK chose for the request.
+ *
+ * @param endpoint - the service URL.
+ * @param options - as for {@link preflight}; its proxy options are ignored when a path is given.
+ * @param route - the proxy, `null` for none, or `undefined` to choose.
+ */
+export async function preflightThrough(
+  endpoint: string,
+  options: PreflightOptions,
+  route: ProxyRoute | null | undefined,
+): Promise<PreflightReport> {
   const url = parseEndpoint(endpoint);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
@@ -50,11 +71,12 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
       `preflight: timeoutMs must be a positive number of milliseconds, not ${String(timeoutMs)}.`,
     );
   }
-  const choice = proxyFor(
-    url,
-    options.proxyOptions,
-    options.useEnvironmentProxy === false ? {} : process.env,
-  );
+  const choice: ProxyChoice =
+    route === undefined
+      ? proxyFor(url, options.proxyOptions, options.useEnvironmentProxy === false ? {} : process.env)
+      : route === null
+        ? {}
+        : { proxy: route };
   if (options.abortSignal?.aborted) throw abortError();
   const limits: StepLimits = { timeoutMs, abortSignal: options.abortSignal };
   const secure = url.protocol === "https:";
@@ -127,7 +149,7 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
         rethrowAbort(error);
         return failed(
           `The proxy ${proxyLabel(choice.proxy)} (${choice.proxy.source}) did not open a tunnel: ${reasonOf(error)}`,
-          proxyDiagnosis(error, target.host),
+          proxyDiagnosis(error, choice.proxy, target.host),
         );
       }
     });
@@ -177,7 +199,10 @@ export async function preflight(endpoint: string, options: PreflightOptions = {}
   }
 }
 
-/** The TLS and certificate checks: one verifying handshake, and an unverified one to read a refused chain. */
+/**
+ * The TLS and certificate checks: one verifying handshake and, when it fails for whatever reason, a
+ * second that verifies nothing to read what the endpoint presents and tell the causes apart.
+ */
 async function verify(
   socket: Socket,
   target: Target,
@@ -187,55 +212,71 @@ async function verify(
   open: () => Promise<Socket>,
   report: (tlsFacts?: PreflightTls) => PreflightReport,
 ): Promise<PreflightReport> {
-  let refusal: { code: string; diagnosis?: Diagnosis<CauseId> } | undefined;
   let tlsFacts: PreflightTls | undefined;
-  let trustedPeer: DetailedPeerCertificate | undefined;
-  const tlsCheck = await record("tls", async () => {
+  let certificate: CheckResult = {
+    status: "skip",
+    summary: "Not read: the preflight timed out on the handshake, so it was not tried again.",
+  };
+  await record("tls", async () => {
     try {
       const shaken = await handshake(socket, target, true, ca, limits);
-      trustedPeer = shaken.peer;
-      tlsFacts = {
-        protocol: shaken.protocol,
-        cipher: shaken.cipher,
-        certificate: describeCertificate(shaken.peer, true),
-      };
+      const presented = presentedByPeer(shaken.peer, true);
+      tlsFacts = { protocol: shaken.protocol, cipher: shaken.cipher, certificate: presented.certificate };
+      certificate = checkTrustedCertificate(presented, target.host);
       return {
         status: "pass",
         summary: `${shaken.protocol ?? "TLS"} with ${shaken.cipher ?? "an unnamed cipher"}; the certificate chain and the host name verified.`,
       };
     } catch (error) {
       rethrowAbort(error);
-      const diagnosis = diagnosisOfError(error, target.host);
-      refusal = { code: codeOf(error) ?? "", diagnosis };
+      const code = codeOf(error) ?? "";
+      let diagnosis = diagnosisOfError(error, target.host);
+      if (error instanceof RefusedAfterHandshake) {
+        // The certificate was verified before the server refused the client.
+        const presented = presentedByPeer(error.handshake.peer, true);
+        tlsFacts = {
+          protocol: error.handshake.protocol,
+          cipher: error.handshake.cipher,
+          certificate: presented.certificate,
+        };
+        certificate = checkTrustedCertificate(presented, target.host);
+      } else if (code !== "ETIMEDOUT") {
+        // Its own timeout says nothing a second wait would change.
+        const reading = await readingHandshakeOver(open, target, ca, limits);
+        const judged = judgeRefusedHandshake(diagnosis, code, reading, target.host);
+        diagnosis = judged.diagnosis;
+        certificate = judged.certificate;
+        if (judged.presented) {
+          const shaken = reading.handshake;
+          tlsFacts = {
+            ...(shaken ? { protocol: shaken.protocol, cipher: shaken.cipher } : {}),
+            certificate: judged.presented.certificate,
+          };
+        }
+      }
       return failed(
         `The handshake with TLS 1.2+ and full verification failed: ${reasonOf(error)}`,
         diagnosis,
       );
     }
   });
-
-  await record("certificate", async () => {
-    if (tlsCheck.status === "pass" && trustedPeer && tlsFacts?.certificate) {
-      return checkTrustedCertificate(tlsFacts.certificate, trustedPeer, target.host);
-    }
-    if (!refusal || !isCertificateError(refusal.code)) {
-      return { status: "skip", summary: "Not read: the handshake did not get as far as the certificate." };
-    }
-    try {
-      // Verifies nothing and sends nothing: it only reads what the endpoint presents.
-      const shaken = await handshake(await open(), target, false, ca, limits);
-      const certificate = describeCertificate(shaken.peer, false);
-      tlsFacts = { protocol: shaken.protocol, cipher: shaken.cipher, certificate };
-      return checkRefusedCertificate(certificate, shaken.peer, refusal.code, refusal.diagnosis);
-    } catch (error) {
-      rethrowAbort(error);
-      return failed(
-        `Not accepted (${refusal.code}); the presented chain could not be read: ${reasonOf(error)}`,
-        refusal.diagnosis,
-      );
-    }
-  });
+  await record("certificate", () => certificate);
   return report(tlsFacts);
+}
+
+/** The reading handshake over a new connection, or what stopped the connection. */
+async function readingHandshakeOver(
+  open: () => Promise<Socket>,
+  target: Target,
+  ca: string | string[] | undefined,
+  limits: StepLimits,
+): ReturnType<typeof readingHandshake> {
+  try {
+    return await readingHandshake(await open(), target, ca, limits);
+  } catch (error) {
+    rethrowAbort(error);
+    return { error, flight: { messages: [], certificates: [], encrypted: false } };
+  }
 }
 
 function failed(summary: string, diagnosis: Diagnosis<CauseId> | undefined): CheckResult {
@@ -246,29 +287,9 @@ function rethrowAbort(error: unknown): void {
   if (isAbortError(error)) throw error;
 }
 
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
-}
-
-/** An error's reason in a few words: OpenSSL's reason rather than its whole error line. */
-function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const openssl = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
-  const reason = (openssl ?? message.split("\n")[0] ?? "").trim();
-  const code = codeOf(error);
-  return code && !reason.includes(code) ? `${reason} (${code})` : reason;
-}
-
 function noProxyReason(choice: ProxyChoice, host: string, fromEnvironment: boolean): string {
   if (choice.bypassedBy) return `No proxy: NO_PROXY (${choice.bypassedBy}) excludes ${host}.`;
   return fromEnvironment
     ? "No proxy: neither proxyOptions nor HTTPS_PROXY, ALL_PROXY or HTTP_PROXY is set."
     : "No proxy: the client connects directly.";
-}
-
-function proxyDiagnosis(error: unknown, host: string): Diagnosis<CauseId> | undefined {
-  if (!(error instanceof ProxyTunnelError)) return diagnosisOfError(error, host);
-  if (error.statusCode === 407) return diagnosisOf("proxyAuthenticationRequired", { status: 407, host });
-  return diagnosisOf("proxyTunnelRefused", { host });
 }

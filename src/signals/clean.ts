@@ -37,6 +37,11 @@ export function cleaned(signals: FailureSignals, secrets: readonly string[]): Fa
   if (signals.challengeDescription !== undefined) {
     signals.challengeDescription = redact(signals.challengeDescription, secrets);
   }
+  // What answered, as the server or proxy wrote it.
+  if (signals.server !== undefined) signals.server = redact(signals.server, secrets);
+  if (signals.via !== undefined) signals.via = redact(signals.via, secrets);
+  if (signals.squidError !== undefined) signals.squidError = redact(signals.squidError, secrets);
+  if (signals.basicRealm !== undefined) signals.basicRealm = redact(signals.basicRealm, secrets);
   const requestId = signals.requestId;
   if (requestId !== undefined && (!REQUEST_ID.test(requestId) || redact(requestId, secrets) !== requestId)) {
     signals.requestId = undefined;

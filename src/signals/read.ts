@@ -43,6 +43,15 @@ export function blankSignals(): FailureSignals {
     retryAfterSeconds: undefined,
     rateLimitExhausted: undefined,
     entraCode: undefined,
+    // Who answered, and the path the request took.
+    server: undefined,
+    via: undefined,
+    squidError: undefined,
+    basicRealm: undefined,
+    proxyChallenge: false,
+    proxy: undefined,
+    proxySource: undefined,
+    proxyCredentials: false,
   };
 }
 

@@ -1,4 +1,11 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
+import {
+  proxyLabel,
+  proxySecrets,
+  requestProxy,
+  sendsProxyCredentials,
+  type ProxyRoute,
+} from "../net/proxy.js";
 import { serviceOfHost, serviceOfUserAgent } from "../services.js";
 import type { CredentialKind, FailureSignals } from "../types.js";
 import { operationOf } from "./operation.js";
@@ -50,4 +57,36 @@ export function addRequestFacts(
     serviceOfUserAgent(headers.get("user-agent") ?? headers.get("x-ms-useragent")) ??
     serviceOfHost(signals.host);
   if (url && signals.service === "search") signals.operation = operationOf(url[3] || "/");
+}
+
+const NO_SECRETS: readonly string[] = [];
+
+/**
+ * The proxy the SDK's proxyPolicy chose for the request, if any: where it is, where it came from and
+ * whether credentials went to it.
+ *
+ * @param signals - the signals to fill in.
+ * @param request - the request as it was sent.
+ * @returns the proxy's credentials, to be redacted like the request's own.
+ */
+export function addProxyFacts(signals: FailureSignals, request: PipelineRequest): readonly string[] {
+  const route = requestProxy(request);
+  if (route) return addProxyRoute(signals, route);
+  // A Proxy-Authorization set by hand goes to whatever proxy the caller's own agent uses.
+  signals.proxyCredentials = request.headers.has("proxy-authorization");
+  return NO_SECRETS;
+}
+
+/**
+ * The facts of a proxy a connection went through.
+ *
+ * @param signals - the signals to fill in.
+ * @param route - the proxy.
+ * @returns the proxy's credentials, to be redacted like the request's own.
+ */
+export function addProxyRoute(signals: FailureSignals, route: ProxyRoute): readonly string[] {
+  signals.proxy = proxyLabel(route);
+  signals.proxySource = route.source;
+  signals.proxyCredentials = sendsProxyCredentials(route);
+  return signals.proxyCredentials ? proxySecrets(route) : NO_SECRETS;
 }

@@ -4,7 +4,7 @@ import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
 import { parseServiceError } from "./envelope.js";
 import { blankSignals, BODY_LIMIT, bounded, CODE_LIMIT, TEXT_LIMIT } from "./read.js";
-import { addRequestFacts } from "./request.js";
+import { addProxyFacts, addRequestFacts } from "./request.js";
 
 const BEARER = /^\s*bearer\b/i;
 
@@ -50,8 +50,10 @@ export function signalsFromResponse(
 ): FailureSignals {
   const signals = blankSignals();
   addRequestFacts(signals, request, credentials.kind);
+  const proxySecrets = addProxyFacts(signals, request);
   addResponseFacts(signals, response);
-  return cleaned(signals, credentials.secrets);
+  const secrets = proxySecrets.length > 0 ? [...credentials.secrets, ...proxySecrets] : credentials.secrets;
+  return cleaned(signals, secrets);
 }
 
 /**
@@ -93,6 +95,7 @@ export function addResponseFacts(signals: FailureSignals, response: PipelineResp
     }
   }
   addRefusalHeaders(signals, headers, status);
+  addAnswererFacts(signals, response);
 }
 
 /**
@@ -130,4 +133,35 @@ function retryAfterOf(headers: HttpHeaders): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.round((date - Date.now()) / 1000));
+}
+
+// Who answered: the headers proxies and gateways name themselves in, and what their page says.
+
+/** The longest header value kept: enough to name a product and its version. */
+const ANSWER_LIMIT = 160;
+
+const BASIC_REALM = /^\s*basic\b[^]*?\brealm="([^"]*)"/i;
+
+/**
+ * The headers that name what answered in the service's place: `Server`, `Via`, squid's
+ * `X-Squid-Error`, a Basic challenge's realm.
+ *
+ * @param signals - the signals to fill in.
+ * @param response - the response.
+ */
+function addAnswererFacts(signals: FailureSignals, response: PipelineResponse): void {
+  // Azure's own answers carry a request id, and what they say is read from their error envelope.
+  if (signals.fromAzure) return;
+  const headers = response.headers;
+  const header = (name: string): string | undefined => {
+    const value = headers.get(name)?.trim();
+    return value ? bounded(value, ANSWER_LIMIT) : undefined;
+  };
+  signals.server = header("server");
+  signals.via = header("via");
+  signals.squidError = header("x-squid-error");
+  const proxyChallenge = headers.get("proxy-authenticate");
+  signals.proxyChallenge = proxyChallenge !== undefined;
+  const realm = BASIC_REALM.exec(bounded(proxyChallenge ?? headers.get("www-authenticate") ?? "", 1024));
+  if (realm?.[1]) signals.basicRealm = bounded(realm[1], ANSWER_LIMIT);
 }

@@ -14,7 +14,7 @@ import {
   stringOr,
   TEXT_LIMIT,
 } from "./read.js";
-import { addRequestFacts } from "./request.js";
+import { addProxyFacts, addRequestFacts } from "./request.js";
 import { addResponseFacts } from "./response.js";
 
 /** The SDK's message for an error response with no usable body, and its paged variant. */
@@ -48,6 +48,9 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
     secrets = credentials.secrets;
     try {
       addRequestFacts(signals, req, credentials.kind);
+      // The proxy the request went through: a refused connection or a foreign answer may be its own.
+      const proxySecrets = addProxyFacts(signals, req);
+      if (proxySecrets.length > 0) secrets = [...secrets, ...proxySecrets];
       if (hasResponse) addResponseFacts(signals, response);
     } catch {
       // Headers whose methods throw: the exchange tells nothing, the error itself still may.

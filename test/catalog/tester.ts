@@ -26,6 +26,8 @@ export interface ResponseFailure {
   scheme?: "http" | "https";
   /** Answered by something in front of the service: no Azure request id. Defaults to false. */
   foreign?: boolean;
+  /** The proxy the SDK's proxyPolicy put on the request, as its URL (credentials included). */
+  proxy?: string;
 }
 
 /** A thrown value, with the request it was sent with when there was one. */
@@ -33,6 +35,8 @@ export interface ThrownFailure {
   thrown: unknown;
   /** The service of the request the error carries, when it carries one. */
   service?: ServiceId;
+  /** The proxy the request went through, as its URL: the error then carries a request. */
+  proxy?: string;
 }
 
 /** One case: a failure, and a name when its shape does not say enough. */
@@ -81,7 +85,7 @@ export const CASE_KEY = "case-admin-key-0123456789abcdef";
  */
 export function requestTo(
   service: ServiceId | undefined,
-  options: Pick<ResponseFailure, "method" | "path" | "credential" | "scheme"> = {},
+  options: Pick<ResponseFailure, "method" | "path" | "credential" | "scheme" | "proxy"> = {},
 ): PipelineRequest {
   const host = service ? HOSTS[service] : "api.contoso.example";
   const credential = options.credential ?? "apiKey";
@@ -104,6 +108,8 @@ export function requestTo(
       `HMAC-SHA256 Credential=contoso-id&SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${CASE_KEY}`,
     );
   }
+  // As the SDK's proxyPolicy leaves it: an https-proxy-agent, which keeps the proxy's URL as `proxy`.
+  if (options.proxy) request.agent = { proxy: new URL(options.proxy) } as unknown as PipelineRequest["agent"];
   return request;
 }
 
@@ -114,7 +120,8 @@ export function requestTo(
  */
 export function diagnosisOfCase(failure: Failure): Diagnosis<CauseId> | undefined {
   if ("thrown" in failure) {
-    const request = failure.service ? requestTo(failure.service) : undefined;
+    const request =
+      failure.service || failure.proxy ? requestTo(failure.service, { proxy: failure.proxy }) : undefined;
     return classify(signalsFromThrown(failure.thrown, request));
   }
   const request = requestTo(failure.service, failure);
@@ -138,7 +145,8 @@ function nameOf(failure: Failure): string {
     const what = [value?.name, value?.code, String(value?.message ?? failure.thrown).slice(0, 50)]
       .filter((part) => typeof part === "string" && part !== "")
       .join(" ");
-    return `thrown ${what}${failure.service ? ` (${failure.service})` : ""}`;
+    const proxy = failure.proxy ? ` through ${failure.proxy}` : "";
+    return `thrown ${what}${failure.service ? ` (${failure.service})` : ""}${proxy}`;
   }
   // Storage names its error in a header; its XML body's start says nothing a reader needs.
   const code = failure.headers?.["x-ms-error-code"];
@@ -146,7 +154,8 @@ function nameOf(failure: Failure): string {
   const body = code
     ? ` ${code}${failure.body ? (failure.body.includes("{") ? " (JSON)" : " (XML)") : ""}`
     : text;
-  return `${failure.service ?? "an unknown service"} ${failure.method ?? "GET"} ${failure.status}${body}${failure.credential ? ` [${failure.credential}]` : ""}`;
+  const proxy = failure.proxy ? ` through ${failure.proxy}` : "";
+  return `${failure.service ?? "an unknown service"} ${failure.method ?? "GET"} ${failure.status}${body}${failure.credential ? ` [${failure.credential}]` : ""}${proxy}`;
 }
 
 const ALL_SERVICES = Object.keys(SERVICES) as ServiceId[];

@@ -457,6 +457,36 @@ describe("azure-sdk-doctor command", function () {
     });
   });
 
+  describe("something other than the service answers the call", () => {
+    it("prints what answered under Seen: the product from its headers and its page's title, redacted", async () => {
+      const key = "gateway-key-5f0e2a9d";
+      const server = await serve(
+        startTlsServer({
+          ...standIn.authority.issue({}),
+          handler: (_req, res) => {
+            res
+              .writeHead(403, {
+                server: "squid/5.7",
+                "x-squid-error": "ERR_ACCESS_DENIED 0",
+                "content-type": "text/html",
+              })
+              .end(`<html><head><title>ERROR: denied for api-key=${key}</title></head></html>`);
+          },
+        }),
+      );
+      const outcome = await doctor([`https://localhost:${server.port}`, "--api-key-env", "SEARCH_KEY"], {
+        SEARCH_KEY: key,
+      });
+      assert.equal(outcome.code, 1);
+      assert.match(outcome.stdout, /^✗ call +HTTP 403: .*\[gatewayError\]$/m);
+      assert.match(
+        outcome.stdout,
+        /^ {4}Seen: squid answered 403 \(Server: squid\/5\.7; X-Squid-Error: ERR_ACCESS_DENIED 0\): "ERROR: denied for api-key=REDACTED"\.$/m,
+      );
+      assertNoSecret(outcome, key);
+    });
+  });
+
   describe("in process: run(argv, io)", () => {
     function io(isTTY: boolean, env: Record<string, string> = {}): CommandIo & { out: () => string } {
       let out = "";

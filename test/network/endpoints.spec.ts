@@ -1,10 +1,13 @@
 /**
  * The badssl.com endpoint cases on real nginx (and `openssl s_server` for a client certificate demanded
- * in the handshake), through the real SearchClient without and with the policy, with its preflight, and
- * `preflight()` alone. Where today's diagnosis is right it is asserted; where issue 12 says it is wrong
- * or missing, only the facts a diagnosis will match on are (codes, OpenSSL reasons, what answered).
+ * in the handshake), through the real SearchClient without and with the policy, with its preflight,
+ * `preflight()` alone and the `azure-sdk-doctor` command: every failure named, with the facts it was
+ * named from (codes, OpenSSL reasons, what answered).
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { checkOf, doctor, doctorAll, type DoctorRun } from "./support/doctor.js";
 import {
   ENDPOINT_CASES,
   HANDSHAKE_FAILURE,
@@ -13,8 +16,9 @@ import {
   type HandshakeFailure,
 } from "./support/endpoints.js";
 import { startOpensslServer } from "./support/openssl.js";
-import { requirePrograms } from "./support/processes.js";
+import { requirePrograms, tempDir } from "./support/processes.js";
 import { probe, type Probe } from "./support/probe.js";
+import { rmSync } from "node:fs";
 import { createAuthority, type Authority } from "../../standin/certs.js";
 import { trustInProcess } from "../../standin/servers.js";
 import { startSearchStandIn, type SearchStandIn } from "../../standin/search.js";
@@ -24,16 +28,22 @@ describe("real nginx as the endpoint: the badssl.com cases", function () {
   let untrust: () => void;
   let standIn: SearchStandIn;
   let endpoints: Endpoints;
+  let dir: string;
+  let rootFile: string;
   const probes = new Map<string, Probe>();
   const reached = new Map<string, number>();
+  const commands = new Map<string, DoctorRun>();
 
   before(async function () {
     requirePrograms(this, "nginx", "openssl");
-    this.timeout(120_000);
+    this.timeout(240_000);
     root = createAuthority("Network Test Root", "azure-sdk-doctor tests");
     untrust = trustInProcess(root.cert);
     standIn = await startSearchStandIn({ authority: root, trust: false });
     endpoints = await startEndpoints(root, `https://127.0.0.1:${standIn.server.port}`);
+    dir = tempDir("endpoints");
+    rootFile = path.join(dir, "root.pem");
+    writeFileSync(rootFile, root.cert);
     for (const c of ENDPOINT_CASES) {
       const before = standIn.server.requests.length;
       probes.set(
@@ -42,11 +52,30 @@ describe("real nginx as the endpoint: the badssl.com cases", function () {
       );
       reached.set(c.name, standIn.server.requests.length - before);
     }
+    // The command, as a user runs it: the root in NODE_EXTRA_CA_CERTS, the key in a variable.
+    const runs = await doctorAll(
+      ENDPOINT_CASES.map((c) => ({
+        args: [endpoints.url(c.name), "--api-key-env", "SEARCH_KEY", "--json", "--timeout", "5000"],
+        options: { env: { NODE_EXTRA_CA_CERTS: rootFile, SEARCH_KEY: standIn.adminKey } },
+      })),
+    );
+    ENDPOINT_CASES.forEach((c, index) => commands.set(c.name, runs[index] as DoctorRun));
   });
   after(async () => {
     untrust?.();
     await Promise.all([endpoints?.stop(), standIn?.close()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  const commandOf = (name: string): DoctorRun => {
+    const found = commands.get(name);
+    assert.ok(found, name);
+    assert.ok(
+      !found.stdout.includes(standIn.adminKey) && !found.stderr.includes(standIn.adminKey),
+      "no key printed",
+    );
+    return found;
+  };
 
   /** The handshake failures that pass a test. */
   const failing = (test: (fails: HandshakeFailure) => boolean): { name: string; fails: HandshakeFailure }[] =>
@@ -76,55 +105,84 @@ describe("real nginx as the endpoint: the badssl.com cases", function () {
     });
   }
 
-  // Today's diagnoses that are right: the cause from the bare error, the policy, the gate and the preflight.
-  for (const { name, fails } of failing((fails) => fails.cause !== undefined)) {
-    it(`${name}: ${fails.code} -> ${fails.cause}, from the bare error, the policy, its preflight and preflight()`, () => {
+  for (const { name, fails } of failing(() => true)) {
+    const preflightCause = fails.preflightCause ?? fails.cause;
+    it(`${name}: ${fails.code} (${fails.reason.source}) -> ${fails.cause}${fails.inferred ? ", likely" : ""}; the preflight, the gate and the command: ${preflightCause}`, () => {
       const p = probeOf(name);
       assert.equal(p.bare.code, fails.code);
       assert.match(p.bare.message ?? "", fails.reason);
       assert.equal(p.bare.cause, fails.cause, "diagnose() of the bare error");
       assert.equal(p.policy.code, fails.code, "the policy keeps the SDK's code");
+      assert.match(p.policy.message ?? "", fails.reason);
       assert.equal(p.policy.cause, fails.cause);
-      assert.equal(p.policy.confidence, "exact");
+      assert.equal(p.policy.confidence, fails.inferred ? "inferred" : "exact");
       assert.equal(p.gated.code, "PreflightFailed");
-      assert.equal(p.gated.cause, fails.cause);
+      assert.equal(p.gated.cause, preflightCause);
       assert.equal(p.preflight.ok, false);
       assert.equal(p.preflight.check, "tls");
-      assert.equal(p.preflight.cause, fails.cause);
+      assert.match(p.preflight.summary ?? "", new RegExp(fails.reason.source.replace(/^\^/, "")));
+      assert.equal(p.preflight.cause, preflightCause);
+      assert.equal(p.preflight.confidence, fails.preflightInferred ? "inferred" : "exact");
+      assert.match(p.preflight.certificate ?? "", fails.certificate);
+      assert.doesNotMatch(p.preflight.certificate ?? "", /did not get as far/, "never 'Not read' falsely");
       assertStoppedBeforeTheService(name);
+
+      const command = commandOf(name);
+      assert.equal(command.code, 1);
+      assert.equal(checkOf(command, "tls")?.diagnosis?.cause, preflightCause);
+      assert.match(checkOf(command, "certificate")?.summary ?? "", fails.certificate);
+      assert.equal(command.report?.call?.status, "skip", "no call with the key");
     });
   }
 
-  // Issue 12: no diagnosis today. The facts phase 2 matches on, and that the request is stopped.
-  for (const { name, fails } of failing((fails) => fails.cause === undefined)) {
-    it(`${name}: ${fails.code} (${fails.reason.source}); the gate refuses the request at the tls check`, () => {
-      const p = probeOf(name);
-      assert.equal(p.bare.code, fails.code);
-      assert.match(p.bare.message ?? "", fails.reason);
-      assert.equal(p.policy.code, fails.code);
-      assert.match(p.policy.message ?? "", fails.reason);
-      assert.equal(p.gated.code, "PreflightFailed");
-      assert.equal(p.preflight.ok, false);
-      assert.equal(p.preflight.check, "tls");
-      assert.match(p.preflight.summary ?? "", fails.reason);
-      assertStoppedBeforeTheService(name);
-    });
-  }
+  it("the weak and refused handshakes say what the second handshake saw", () => {
+    assert.match(probeOf("null-ciphers").preflight.detail ?? "", /the server chose \S*NULL\S* \(TLSv1\.2\)/);
+    assert.match(
+      probeOf("camellia-ciphers").preflight.detail ?? "",
+      /the server chose \S*CAMELLIA\S* \(TLSv1\.2\)/,
+    );
+    assert.match(probeOf("anonymous-ciphers").preflight.detail ?? "", /the server chose \S*(ADH|AECDH)\S*/);
+    assert.match(
+      probeOf("incomplete-chain").gated.detail ?? "",
+      /its issuer, Network Test Intermediate CA, is neither sent nor trusted/,
+    );
+    assert.deepEqual(probeOf("rsa512-tls13").policy.confidence, "inferred");
+  });
 
   for (const name of ["client-cert-tls12", "client-cert-tls13"]) {
-    it(`${name}: nginx's own 400 "No required SSL certificate was sent" is never blamed on the service`, () => {
+    it(`${name}: nginx's own 400 "No required SSL certificate was sent" -> tlsClientCertificateRequired, quoting nginx`, () => {
       const p = probeOf(name);
       for (const outcome of [p.bare, p.policy, p.gated]) {
         assert.equal(outcome.statusCode, 400);
         assert.equal(outcome.answer?.excerpt, "400 No required SSL certificate was sent");
         assert.match(outcome.answer?.server ?? "", /^nginx/);
         assert.equal(outcome.answer?.requestId, undefined, "no Azure request id");
+        assert.equal(outcome.cause, "tlsClientCertificateRequired");
+        assert.match(
+          outcome.detail ?? "",
+          /^nginx answered 400 \(Server: nginx\/[\d.]+\): "400 No required SSL certificate was sent"\.$/,
+        );
       }
-      assert.equal(p.policy.category, "gateway");
-      assert.equal(p.gated.category, "gateway");
+      assert.equal(p.preflight.ok, true, "nginx lets the handshake finish and answers in HTTP");
       assert.equal(reached.get(name), 0);
+      const command = commandOf(name);
+      assert.equal(command.code, 1);
+      assert.equal(command.report?.call?.diagnosis?.cause, "tlsClientCertificateRequired");
+      assert.match(command.report?.call?.diagnosis?.detail ?? "", /No required SSL certificate was sent/);
     });
   }
+
+  it("the command prints what nginx said under Seen:, in text", async () => {
+    const run = await doctor([endpoints.url("client-cert-tls13"), "--api-key-env", "SEARCH_KEY"], {
+      env: { NODE_EXTRA_CA_CERTS: rootFile, SEARCH_KEY: standIn.adminKey },
+    });
+    assert.match(run.stdout, /^✗ call +HTTP 400: .*\[tlsClientCertificateRequired\]$/m);
+    assert.match(
+      run.stdout,
+      /^ {4}Seen: nginx answered 400 \(Server: nginx\/[\d.]+\): "400 No required SSL certificate was sent"\.$/m,
+    );
+    assert.ok(!run.stdout.includes(standIn.adminKey));
+  });
 
   describe("openssl s_server -Verify 1: the client certificate demanded in the handshake", () => {
     const cases = [
@@ -132,11 +190,20 @@ describe("real nginx as the endpoint: the badssl.com cases", function () {
         protocol: "tls1_3" as const,
         code: "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
         reason: /tlsv13 alert certificate required/,
+        cause: "tlsClientCertificateRequired",
+        confidence: "exact",
       },
-      { protocol: "tls1_2" as const, code: "EPROTO", reason: HANDSHAKE_FAILURE },
+      // Alert 40 alone is ambiguous; the preflight sees the CertificateRequest before it.
+      {
+        protocol: "tls1_2" as const,
+        code: "EPROTO",
+        reason: HANDSHAKE_FAILURE,
+        cause: "tlsNoSharedCipher",
+        confidence: "inferred",
+      },
     ];
     for (const c of cases) {
-      it(`${c.protocol}: ${c.code} (${c.reason.source})`, async function () {
+      it(`${c.protocol}: ${c.code} (${c.reason.source}) -> ${c.cause}; the preflight and the command: tlsClientCertificateRequired, exact`, async function () {
         requirePrograms(this, "openssl");
         const server = await startOpensslServer({
           tls: root.issue({}),
@@ -148,10 +215,18 @@ describe("real nginx as the endpoint: the badssl.com cases", function () {
           for (const outcome of [p.bare, p.policy]) {
             assert.equal(outcome.code, c.code);
             assert.match(outcome.message ?? "", c.reason);
+            assert.equal(outcome.cause, c.cause);
+            assert.equal(outcome.confidence, c.confidence);
           }
-          // TLS 1.3 ends the handshake before the server reads the (empty) client certificate.
-          if (c.protocol === "tls1_3") assert.equal(p.gated.code, c.code);
-          else assert.equal(p.gated.code, "PreflightFailed");
+          // TLS 1.3 refuses after the client's side of the handshake: the preflight waits for it.
+          assert.equal(p.gated.code, "PreflightFailed");
+          assert.equal(p.gated.cause, "tlsClientCertificateRequired");
+          assert.equal(p.gated.confidence, "exact");
+          assert.equal(p.preflight.check, "tls");
+          assert.equal(p.preflight.cause, "tlsClientCertificateRequired");
+          const command = await doctor([server.url, "--json"], { env: { NODE_EXTRA_CA_CERTS: rootFile } });
+          assert.equal(command.code, 1);
+          assert.equal(checkOf(command, "tls")?.diagnosis?.cause, "tlsClientCertificateRequired");
         } finally {
           await server.stop();
         }

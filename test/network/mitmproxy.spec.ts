@@ -9,7 +9,7 @@ import net from "node:net";
 import { startMitmproxy, type Mitmproxy } from "./support/mitmproxy.js";
 import { startNginx, type Nginx } from "./support/nginx.js";
 import { requirePrograms } from "./support/processes.js";
-import { PATH_CATEGORIES, probe, proxyOptionsOf, type Probe } from "./support/probe.js";
+import { probe, proxyOptionsOf, type Probe } from "./support/probe.js";
 import { createAuthority, when, type Authority } from "../../standin/certs.js";
 import { closedPort, trustInProcess } from "../../standin/servers.js";
 import { startSearchStandIn, type SearchStandIn } from "../../standin/search.js";
@@ -53,16 +53,19 @@ describe("real mitmproxy as a TLS-inspecting proxy", function () {
     }
   }
 
+  /** mitmproxy's own 502: named everywhere as the proxy that could not verify the service, quoting why. */
   function assertMitmproxy502(p: Probe, body: RegExp): void {
     for (const outcome of [p.bare, p.policy, p.gated]) {
       assert.equal(outcome.statusCode, 502);
       assert.match(outcome.answer?.server ?? "", /^mitmproxy /);
       assert.equal(outcome.answer?.excerpt, "502 Bad Gateway");
       assert.equal(outcome.answer?.requestId, undefined);
+      assert.equal(outcome.cause, "proxyUpstreamCertificateError");
+      assert.equal(
+        outcome.detail,
+        "mitmproxy answered 502: certificate verify failed: certificate has expired.",
+      );
     }
-    assert.ok(PATH_CATEGORIES.includes(p.policy.category ?? ""), p.policy.cause);
-    assert.ok(PATH_CATEGORIES.includes(p.gated.category ?? ""), p.gated.cause);
-    // The page says why; phase 2 shows it. Here: that the SDK's error holds it.
     assert.match(p.policy.body ?? "", body);
   }
 
@@ -78,21 +81,27 @@ describe("real mitmproxy as a TLS-inspecting proxy", function () {
       const p = await via(standIn.endpoint);
       assert.equal(p.bare.code, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
       assert.equal(p.policy.cause, "tlsUntrustedCertificate");
-      assert.equal(p.gated.cause, "tlsUntrustedCertificate");
-      assert.equal(p.preflight.cause, "tlsUntrustedCertificate");
+      for (const outcome of [p.gated, p.preflight]) {
+        // The issuer tells an inspecting proxy from a missing intermediate.
+        assert.equal(outcome.cause, "tlsUntrustedCertificate");
+        assert.match(outcome.detail ?? "", /^Issued by mitmproxy: mitmproxy TLS inspection on this network/);
+      }
       assert.match(
         p.preflight.certificate ?? "",
-        /^Not accepted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): localhost issued by mitmproxy;/,
+        /^Not accepted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): localhost issued by mitmproxy, a certificate from mitmproxy TLS inspection on this network;/,
       );
     });
 
     it("its root trusted: the calls go through it", async () => {
       const p = await trusting(proxy, () => via(standIn.endpoint));
       for (const outcome of [p.bare, p.policy, p.gated]) assert.deepEqual(outcome, { ok: true });
-      assert.match(p.preflight.certificate ?? "", /^Trusted: localhost issued by mitmproxy;/);
+      assert.match(
+        p.preflight.certificate ?? "",
+        /^Trusted: localhost issued by mitmproxy, a certificate from mitmproxy TLS inspection on this network;/,
+      );
     });
 
-    it("upstream certificate expired: its own 502 'Certificate verify failed: certificate has expired'", async () => {
+    it("upstream certificate expired: its own 502 'Certificate verify failed: certificate has expired' -> proxyUpstreamCertificateError", async () => {
       const p = await trusting(proxy, () => via(expired.url("expired")));
       assertMitmproxy502(p, /Certificate verify failed: certificate has expired/);
       assert.equal(p.preflight.ok, true, "the preflight sees mitmproxy's certificate, not the service's");
@@ -105,13 +114,22 @@ describe("real mitmproxy as a TLS-inspecting proxy", function () {
         probe({ endpoint: closed, proxyOptions: proxyOptionsOf(proxy.url), timeoutMs: 2000 }),
       );
       assert.equal(p.gated.code, "PreflightFailed");
-      assert.equal(p.gated.cause, "proxyTunnelRefused");
+      for (const outcome of [p.gated, p.preflight]) {
+        assert.equal(outcome.cause, "proxyTunnelRefused");
+        assert.match(
+          outcome.detail ?? "",
+          /^The proxy http:\/\/127\.0\.0\.1:\d+ \(from proxyOptions\) answered 502: "Cannot connect to localhost:\d+: \[Errno 111\] Connect call failed/,
+        );
+      }
       assert.equal(p.preflight.check, "proxy");
       assert.match(p.preflight.summary ?? "", /CONNECT with 502 Bad Gateway/);
       // Without it, the call ends with mitmproxy's 502 or hangs, whatever its abort signal says.
       for (const outcome of [p.bare, p.policy]) {
         if (outcome.hung) assert.equal(outcome.abortIgnored, true);
-        else assert.equal(outcome.statusCode, 502);
+        else {
+          assert.equal(outcome.statusCode, 502);
+          assert.equal(outcome.cause, "proxyTunnelRefused");
+        }
       }
     });
 
@@ -139,6 +157,7 @@ describe("real mitmproxy as a TLS-inspecting proxy", function () {
       const untrusted = await probe({ endpoint: proxy.url, apiKey: standIn.adminKey, timeoutMs: 5000 });
       assert.equal(untrusted.policy.cause, "tlsUntrustedCertificate");
       assert.equal(untrusted.preflight.cause, "tlsUntrustedCertificate");
+      assert.match(untrusted.preflight.detail ?? "", /^Issued by mitmproxy: mitmproxy TLS inspection/);
       const trusted = await trusting(proxy, () =>
         probe({ endpoint: proxy.url, apiKey: standIn.adminKey, timeoutMs: 5000 }),
       );
@@ -146,7 +165,7 @@ describe("real mitmproxy as a TLS-inspecting proxy", function () {
         assert.deepEqual(outcome, { ok: true });
     });
 
-    it("upstream certificate expired: its own 502, never blamed on the service", async () => {
+    it("upstream certificate expired: its own 502 -> proxyUpstreamCertificateError, never blamed on the service", async () => {
       const proxy = await mitmproxy(`reverse:${expired.url("expired")}`);
       const p = await trusting(proxy, () => probe({ endpoint: proxy.url, timeoutMs: 5000 }));
       assertMitmproxy502(p, /Certificate verify failed: certificate has expired/);

@@ -1,14 +1,15 @@
 /**
  * HTTPS_PROXY, NO_PROXY and NODE_EXTRA_CA_CERTS, which the SDK and Node read once per process: each
- * case runs the probe in a child process of its own, all at once, against real squid and mitmproxy.
+ * case runs the probe, and the command, in a child process of its own, against real squid and mitmproxy.
  */
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { probeInChild } from "./support/child.js";
+import { checkOf, doctorAll, type DoctorRun } from "./support/doctor.js";
 import { startMitmproxy, type Mitmproxy } from "./support/mitmproxy.js";
 import { requirePrograms, tempDir } from "./support/processes.js";
-import { PATH_CATEGORIES, type Probe } from "./support/probe.js";
+import type { Probe } from "./support/probe.js";
 import { startSquid, type Squid } from "./support/squid.js";
 import { createAuthority } from "../../standin/certs.js";
 import { closedPort } from "../../standin/servers.js";
@@ -25,6 +26,7 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
   let dir: string;
   let closedProxy: number;
   const probes = new Map<string, Probe>();
+  const commands = new Map<string, DoctorRun>();
 
   before(async function () {
     requirePrograms(this, "squid", "htpasswd", "basic_ncsa_auth", "mitmdump");
@@ -71,6 +73,25 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
     };
     const results = await Promise.all(Object.values(cases).map((env) => probeInChild(target, { env })));
     Object.keys(cases).forEach((name, index) => probes.set(name, results[index] as Probe));
+    // The command, with the same environment: it reads HTTPS_PROXY and NO_PROXY as the SDK does.
+    const named = [
+      "closed proxy",
+      "wrong password in the URL",
+      "CONNECT denied",
+      "mitmproxy, its root not trusted",
+    ];
+    const runs = await doctorAll(
+      named.flatMap((name) =>
+        [false, true].map((json) => ({
+          args: [standIn.endpoint, "--api-key-env", "SEARCH_KEY", ...(json ? ["--json"] : [])],
+          options: { env: { ...cases[name], SEARCH_KEY: standIn.adminKey } },
+        })),
+      ),
+    );
+    named.forEach((name, index) => {
+      commands.set(`${name} (text)`, runs[2 * index] as DoctorRun);
+      commands.set(name, runs[2 * index + 1] as DoctorRun);
+    });
   });
   after(async () => {
     await Promise.all([standIn?.close(), guarded?.stop(), denying?.stop(), mitm?.stop()]);
@@ -83,29 +104,67 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
     return found;
   };
 
-  it("a closed proxy: the SDK's ECONNREFUSED carries the proxy's address; preflight() names HTTPS_PROXY", () => {
+  /** The command's text and JSON runs of a case; neither prints the key or the proxy's password. */
+  const commandOf = (name: string): { text: DoctorRun; json: DoctorRun } => {
+    const text = commands.get(`${name} (text)`);
+    const json = commands.get(name);
+    assert.ok(text && json, name);
+    for (const run of [text, json]) {
+      for (const secret of [standIn.adminKey, PASSWORD, "wrong-77c1"]) {
+        assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "no secret printed");
+      }
+    }
+    return { text, json };
+  };
+
+  it("a closed proxy: the SDK's ECONNREFUSED names the proxy's address -> proxyUnreachable, HTTPS_PROXY named everywhere", () => {
     const p = probeOf("closed proxy");
     for (const outcome of [p.bare, p.policy]) {
       assert.equal(outcome.code, "ECONNREFUSED");
       assert.equal(outcome.message, `connect ECONNREFUSED 127.0.0.1:${closedProxy}`);
     }
+    const named = `The proxy http://127.0.0.1:${closedProxy} (from HTTPS_PROXY) refused the connection: connect ECONNREFUSED 127.0.0.1:${closedProxy}.`;
+    for (const outcome of [p.bare, p.policy, p.gated, p.preflight]) {
+      assert.equal(outcome.cause, "proxyUnreachable");
+      assert.equal(outcome.confidence, "exact");
+      assert.equal(outcome.detail, named);
+    }
     assert.equal(p.gated.code, "PreflightFailed");
+    // The gate labels the proxy by where it came from, as preflight() does.
+    assert.match(
+      p.gated.message ?? "",
+      new RegExp(`The proxy http://127\\.0\\.0\\.1:${closedProxy} \\(HTTPS_PROXY\\) did not open a tunnel`),
+    );
     assert.equal(p.preflight.check, "proxy");
-    assert.equal(p.preflight.cause, "connectionRefused");
     assert.match(
       p.preflight.summary ?? "",
       new RegExp(`^The proxy http://127\\.0\\.0\\.1:${closedProxy} \\(HTTPS_PROXY\\)`),
     );
+    const { text, json } = commandOf("closed proxy");
+    assert.equal(checkOf(json, "proxy")?.diagnosis?.cause, "proxyUnreachable");
+    assert.match(
+      text.stdout,
+      /^✗ proxy +The proxy .* \(HTTPS_PROXY\) did not open a tunnel.*\[proxyUnreachable\]$/m,
+    );
+    assert.ok(text.stdout.includes(`    Seen: ${named}`));
   });
 
-  it("a wrong password in HTTPS_PROXY: squid's 407 -> proxyAuthenticationRequired, and the password shows nowhere", () => {
+  it("a wrong password in HTTPS_PROXY: squid's 407 -> proxyAuthenticationFailed, and the password shows nowhere", () => {
     const p = probeOf("wrong password in the URL");
     assert.equal(p.bare.statusCode, 407);
-    assert.equal(p.policy.cause, "proxyAuthenticationRequired");
-    assert.equal(p.gated.cause, "proxyAuthenticationRequired");
-    assert.equal(p.preflight.cause, "proxyAuthenticationRequired");
+    for (const outcome of [p.bare, p.policy, p.gated, p.preflight]) {
+      assert.equal(outcome.cause, "proxyAuthenticationFailed");
+      assert.match(outcome.detail ?? "", /\(from HTTPS_PROXY\), squid, answered 407/);
+    }
+    assert.match(p.gated.message ?? "", /\(HTTPS_PROXY\) did not open a tunnel/);
     assert.match(p.preflight.summary ?? "", /\(HTTPS_PROXY\)/);
-    for (const outcome of [p.policy, p.gated, p.preflight]) assert.deepEqual(outcome.leaks, []);
+    for (const outcome of [p.bare, p.policy, p.gated, p.preflight]) assert.deepEqual(outcome.leaks, []);
+    const { text, json } = commandOf("wrong password in the URL");
+    assert.equal(checkOf(json, "proxy")?.diagnosis?.cause, "proxyAuthenticationFailed");
+    assert.match(
+      text.stdout,
+      /^ {4}Seen: The proxy http:\/\/127\.0\.0\.1:\d+ \(from HTTPS_PROXY\), squid, answered 407/m,
+    );
   });
 
   it("the right password in HTTPS_PROXY: every call goes through squid", () => {
@@ -114,13 +173,20 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
     assert.equal(p.preflight.ok, true);
   });
 
-  it("squid denies CONNECT: its 403 is never blamed on the service", () => {
+  it("squid denies CONNECT: its 403 -> proxyTunnelRefused, naming squid and HTTPS_PROXY", () => {
     const p = probeOf("CONNECT denied");
     assert.equal(p.policy.statusCode, 403);
     assert.equal(p.policy.answer?.squidError, "ERR_ACCESS_DENIED 0");
-    assert.ok(PATH_CATEGORIES.includes(p.policy.category ?? ""), p.policy.cause);
-    assert.equal(p.gated.cause, "proxyTunnelRefused");
-    assert.equal(p.preflight.cause, "proxyTunnelRefused");
+    for (const outcome of [p.bare, p.policy, p.gated, p.preflight]) {
+      assert.equal(outcome.cause, "proxyTunnelRefused");
+      assert.match(
+        outcome.detail ?? "",
+        /\(from HTTPS_PROXY\), squid, answered 403 \(.*X-Squid-Error: ERR_ACCESS_DENIED 0\)/,
+      );
+    }
+    const { json } = commandOf("CONNECT denied");
+    assert.equal(checkOf(json, "proxy")?.diagnosis?.cause, "proxyTunnelRefused");
+    assert.equal(json.report?.call?.status, "skip");
   });
 
   for (const name of [
@@ -149,6 +215,13 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
     assert.equal(untrusted.bare.code, "UNABLE_TO_VERIFY_LEAF_SIGNATURE");
     assert.equal(untrusted.policy.cause, "tlsUntrustedCertificate");
     assert.equal(untrusted.preflight.cause, "tlsUntrustedCertificate");
+    assert.match(untrusted.preflight.detail ?? "", /^Issued by mitmproxy: mitmproxy TLS inspection/);
+    const { text } = commandOf("mitmproxy, its root not trusted");
+    assert.match(
+      text.stdout,
+      /^✗ certificate +Not accepted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): localhost issued by mitmproxy, a certificate from mitmproxy TLS inspection on this network;/m,
+    );
+    assert.match(text.stdout, /^ {4}• .*NODE_USE_SYSTEM_CA=1 or start node with --use-system-ca\.$/m);
     const trusted = probeOf("mitmproxy, its root in NODE_EXTRA_CA_CERTS");
     for (const outcome of [trusted.bare, trusted.policy, trusted.gated])
       assert.deepEqual(outcome, { ok: true });

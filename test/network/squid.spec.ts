@@ -1,12 +1,12 @@
 /**
  * Real squid as the forward proxy (the SDK's `proxyOptions`): open, with basic auth through
- * `basic_ncsa_auth`, and with CONNECT denied by an ACL. squid's own answers (403, 407, 503) must
- * never be read as the service's.
+ * `basic_ncsa_auth`, and with CONNECT denied by an ACL. squid's own answers (403, 407, 503) are
+ * never read as the service's: each is named, with squid and what it said.
  */
 import assert from "node:assert/strict";
 import { startNginx, type Nginx } from "./support/nginx.js";
 import { requirePrograms } from "./support/processes.js";
-import { PATH_CATEGORIES, probe, proxyOptionsOf, type Probe } from "./support/probe.js";
+import { probe, proxyOptionsOf, type Probe } from "./support/probe.js";
 import { startSquid, type Squid } from "./support/squid.js";
 import { createAuthority, when } from "../../standin/certs.js";
 import { closedPort, trustInProcess } from "../../standin/servers.js";
@@ -87,11 +87,16 @@ describe("real squid as the forward proxy", function () {
         assert.equal(outcome.answer?.excerpt, "ERROR: The requested URL could not be retrieved");
         assert.equal(outcome.answer?.requestId, undefined);
       }
-      assert.ok(PATH_CATEGORIES.includes(p.policy.category ?? ""), p.policy.cause);
+      for (const outcome of [p.bare, p.policy, p.gated, p.preflight]) {
+        assert.equal(outcome.cause, "proxyTunnelRefused");
+        assert.match(
+          outcome.detail ?? "",
+          /^The proxy http:\/\/127\.0\.0\.1:\d+ \(from proxyOptions\), squid, answered 503 \(Server: squid\/[\d.]+; X-Squid-Error: ERR_CONNECT_FAIL 111\): "ERROR: The requested URL could not be retrieved"\.$/,
+        );
+      }
+      assert.equal(p.policy.confidence, "exact");
       assert.equal(p.gated.code, "PreflightFailed");
-      assert.equal(p.gated.cause, "proxyTunnelRefused");
       assert.equal(p.preflight.check, "proxy");
-      assert.equal(p.preflight.cause, "proxyTunnelRefused");
       assert.match(p.preflight.summary ?? "", /503 Service Unavailable/);
     });
   });
@@ -108,11 +113,11 @@ describe("real squid as the forward proxy", function () {
       assert.equal(p.preflight.ok, true);
     });
 
-    for (const [title, password] of [
-      ["a wrong password", "wrong-pa55-1e7b"],
-      ["no credentials", undefined],
+    for (const [title, password, cause] of [
+      ["a wrong password", "wrong-pa55-1e7b", "proxyAuthenticationFailed"],
+      ["no credentials", undefined, "proxyAuthenticationRequired"],
     ] as const) {
-      it(`answers ${title} with its 407: proxyAuthenticationRequired everywhere, and no password in any text`, async () => {
+      it(`answers ${title} with its 407: ${cause} everywhere, quoting squid, and no password in any text`, async () => {
         const p = await through(guarded, standIn.endpoint, password && "alice", password);
         for (const outcome of [p.bare, p.policy]) {
           assert.equal(outcome.statusCode, 407);
@@ -121,11 +126,15 @@ describe("real squid as the forward proxy", function () {
           assert.equal(outcome.answer?.squidError, "ERR_CACHE_ACCESS_DENIED 0");
           assert.equal(outcome.answer?.excerpt, "ERROR: Cache Access Denied");
         }
-        assert.equal(p.bare.cause, "proxyAuthenticationRequired", "diagnose() of the bare error");
-        assert.equal(p.policy.cause, "proxyAuthenticationRequired");
-        assert.equal(p.gated.cause, "proxyAuthenticationRequired");
+        for (const outcome of [p.bare, p.policy, p.gated, p.preflight]) {
+          assert.equal(outcome.cause, cause);
+          assert.equal(outcome.confidence, "exact");
+          assert.match(
+            outcome.detail ?? "",
+            /\(from proxyOptions\), squid, answered 407 \(.*X-Squid-Error: ERR_CACHE_ACCESS_DENIED 0; realm "azure-sdk-doctor test proxy"\): "ERROR: Cache Access Denied"\.$/,
+          );
+        }
         assert.equal(p.preflight.check, "proxy");
-        assert.equal(p.preflight.cause, "proxyAuthenticationRequired");
         for (const outcome of [p.policy, p.gated, p.preflight]) assert.deepEqual(outcome.leaks, []);
       });
     }
@@ -142,10 +151,10 @@ describe("real squid as the forward proxy", function () {
         assert.equal(outcome.answer?.squidError, "ERR_ACCESS_DENIED 0");
         assert.equal(outcome.answer?.requestId, undefined);
       }
-      assert.ok(PATH_CATEGORIES.includes(p.bare.category ?? ""), p.bare.cause);
-      assert.ok(PATH_CATEGORIES.includes(p.policy.category ?? ""), p.policy.cause);
-      assert.equal(p.gated.cause, "proxyTunnelRefused");
-      assert.equal(p.preflight.cause, "proxyTunnelRefused");
+      for (const outcome of [p.bare, p.policy, p.gated, p.preflight]) {
+        assert.equal(outcome.cause, "proxyTunnelRefused");
+        assert.match(outcome.detail ?? "", /, squid, answered 403 \(.*X-Squid-Error: ERR_ACCESS_DENIED 0\)/);
+      }
       assert.match(p.preflight.summary ?? "", /403 Forbidden/);
       assert.equal(standIn.server.requests.length, before, "nothing reached the service");
     });

@@ -198,6 +198,8 @@ const cases: Case[] = [
     body: "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>corporate-proxy</body></html>",
     headers: { "content-type": "text/html" },
     cause: "gatewayError",
+    // Nothing names itself: only the shape of the answer says it is not the service's.
+    confidence: "inferred",
   },
   {
     name: "proxy wants credentials (407)",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { preflight, type PreflightCheckId, type PreflightReport } from "../../src/index.js";
-import { createAuthority, fingerprint256, selfSigned, when } from "../../standin/certs.js";
+import { createAuthority, fingerprint256, selfSigned, weakDhParams, when } from "../../standin/certs.js";
 import {
   closedPort,
   startHttpServer,
@@ -8,6 +8,7 @@ import {
   startTlsServer,
   type TestServer,
 } from "../../standin/servers.js";
+import { systemStoreNotes } from "../../src/preflight/checks/environment.js";
 import { useTrustedRoot } from "../support/trust.js";
 
 function check(report: PreflightReport, id: PreflightCheckId) {
@@ -219,5 +220,158 @@ describe("preflight(): every check against real loopback servers", () => {
     const processTrusted = await serve(startTlsServer(trusted.ca.issue({})));
     const replaced = await preflight(`https://localhost:${processTrusted.port}`, { ca: own.cert });
     assert.equal(check(replaced, "tls").diagnosis?.cause, "tlsUntrustedCertificate");
+  });
+
+  it("prints a certificate with no subject by the names it covers, not an empty name", async () => {
+    const server = await serve(startTlsServer(trusted.ca.issue({ commonName: null })));
+    const report = await preflight(`https://localhost:${server.port}`);
+    assert.equal(report.ok, true);
+    assert.equal(report.tls?.certificate?.subject, "");
+    assert.match(
+      check(report, "certificate").summary,
+      /^Trusted: a certificate with no subject name \(for localhost\) issued by Preflight Test Root;/,
+    );
+  });
+});
+
+describe("preflight(): after a failed verification, a second handshake reads what the endpoint presents", () => {
+  const trusted = useTrustedRoot("Refused Handshake Root");
+  /** Old appliances' settings: only OpenSSL security level 0 lets a server load or offer them. */
+  const LEVEL_0 = "DEFAULT:@SECLEVEL=0";
+
+  async function judged(options: Parameters<typeof startTlsServer>[0]) {
+    const server = trusted.keep(await startTlsServer(options));
+    const report = await preflight(`https://localhost:${server.port}`);
+    assert.equal(report.ok, false);
+    assert.equal(server.requests.length, 0, "no HTTP request");
+    return { tls: check(report, "tls"), certificate: check(report, "certificate"), report };
+  }
+
+  it("a SHA-1 signature: tlsWeakSignature, and the certificate is read, not 'Not read'", async () => {
+    const { tls, certificate } = await judged({ ...trusted.ca.issue({ digest: "sha1" }), ciphers: LEVEL_0 });
+    assert.equal(tls.diagnosis?.cause, "tlsWeakSignature");
+    assert.match(tls.summary, /CA signature digest algorithm too weak \(UNSPECIFIED\)/);
+    assert.equal(certificate.status, "fail");
+    assert.match(
+      certificate.summary,
+      /^Not accepted \(UNSPECIFIED\): localhost issued by Refused Handshake Root;/,
+    );
+  });
+
+  it("a 512-bit key on TLS 1.2: tlsWeakKey, and the certificate names its key size", async () => {
+    const { tls, certificate } = await judged({
+      ...trusted.ca.issue({ keyBits: 512 }),
+      maxVersion: "TLSv1.2",
+      ciphers: LEVEL_0,
+    });
+    assert.equal(tls.diagnosis?.cause, "tlsWeakKey");
+    assert.match(certificate.summary, /with a 512-bit RSA key;/);
+  });
+
+  it("a 512-bit key on TLS 1.3: alert 40, likely no shared cipher, and the certificate truly not read", async () => {
+    const { tls, certificate } = await judged({
+      ...trusted.ca.issue({ keyBits: 512 }),
+      minVersion: "TLSv1.3",
+      ciphers: LEVEL_0,
+    });
+    assert.equal(tls.diagnosis?.cause, "tlsNoSharedCipher");
+    assert.equal(tls.diagnosis?.confidence, "inferred");
+    assert.deepEqual(tls.diagnosis?.alternatives, ["tlsWeakKey", "tlsClientCertificateRequired"]);
+    assert.equal(certificate.status, "skip");
+    assert.equal(
+      certificate.summary,
+      "Not read: the server ended the handshake (handshake_failure) before it sent a certificate.",
+    );
+  });
+
+  it("a cipher Node.js does not offer (Camellia): tlsNoSharedCipher made exact, naming the cipher", async () => {
+    const { tls, certificate, report } = await judged({
+      ...trusted.ca.issue({}),
+      maxVersion: "TLSv1.2",
+      ciphers: "CAMELLIA:@SECLEVEL=0",
+    });
+    assert.equal(tls.diagnosis?.cause, "tlsNoSharedCipher");
+    assert.equal(tls.diagnosis?.confidence, "exact");
+    assert.match(tls.diagnosis?.detail ?? "", /the server chose \S*CAMELLIA\S* \(TLSv1\.2\)/);
+    assert.equal(certificate.status, "pass");
+    assert.match(
+      certificate.summary,
+      /^Trusted: localhost issued by Refused Handshake Root;.*second handshake/,
+    );
+    assert.match(report.tls?.cipher ?? "", /CAMELLIA/);
+  });
+
+  it("a 1024-bit DH group: tlsWeakDhKey, and the certificate is read", async () => {
+    const { tls, certificate } = await judged({
+      ...trusted.ca.issue({}),
+      maxVersion: "TLSv1.2",
+      ciphers: `DHE-RSA-AES128-GCM-SHA256:${LEVEL_0}`,
+      dhparam: weakDhParams(),
+    });
+    assert.equal(tls.diagnosis?.cause, "tlsWeakDhKey");
+    assert.equal(certificate.status, "pass");
+  });
+
+  it("a client certificate demanded in a TLS 1.2 handshake: the CertificateRequest makes it tlsClientCertificateRequired", async () => {
+    const { tls, certificate } = await judged({
+      ...trusted.ca.issue({}),
+      maxVersion: "TLSv1.2",
+      clientCa: trusted.ca.cert,
+    });
+    assert.equal(tls.diagnosis?.cause, "tlsClientCertificateRequired");
+    assert.equal(tls.diagnosis?.confidence, "exact");
+    assert.match(tls.diagnosis?.detail ?? "", /asked for a client certificate/);
+    assert.equal(certificate.status, "skip");
+    assert.match(
+      certificate.summary,
+      /^Presented, not verified .*: localhost issued by Refused Handshake Root;/,
+    );
+  });
+
+  it("a client certificate demanded on TLS 1.3: the certificate_required alert after the handshake fails the tls check", async () => {
+    const { tls, certificate } = await judged({ ...trusted.ca.issue({}), clientCa: trusted.ca.cert });
+    assert.equal(tls.diagnosis?.cause, "tlsClientCertificateRequired");
+    assert.equal(certificate.status, "pass");
+  });
+
+  it("a missing intermediate: tlsIncompleteChain, likely, naming the issuer that was not sent", async () => {
+    const leaf = trusted.ca.intermediate("Refused Intermediate CA").issue({});
+    const { tls, certificate } = await judged({ cert: leaf.cert, key: leaf.key });
+    assert.equal(tls.diagnosis?.cause, "tlsIncompleteChain");
+    assert.equal(tls.diagnosis?.confidence, "inferred");
+    assert.match(
+      tls.diagnosis?.detail ?? "",
+      /its issuer, Refused Intermediate CA, is neither sent nor trusted/,
+    );
+    assert.equal(certificate.diagnosis?.cause, "tlsIncompleteChain");
+  });
+
+  it("a leaf alone from mitmproxy: tlsUntrustedCertificate naming mitmproxy, not a missing intermediate", async () => {
+    const leaf = createAuthority("mitmproxy", "mitmproxy").issue({});
+    const { tls, report } = await judged({ cert: leaf.cert, key: leaf.key });
+    assert.equal(tls.diagnosis?.cause, "tlsUntrustedCertificate");
+    assert.match(tls.diagnosis?.detail ?? "", /mitmproxy TLS inspection/);
+    assert.equal(report.tls?.certificate?.inspectionProduct, "mitmproxy");
+  });
+});
+
+describe("preflight(): the environment check's system store, as the running Node.js honours it", () => {
+  it("trusts NODE_USE_SYSTEM_CA=1 only from 22.19 and 24.6, and --use-system-ca from NODE_OPTIONS too", () => {
+    const set = { NODE_USE_SYSTEM_CA: "1" };
+    assert.deepEqual(systemStoreNotes(set, "24.6.0", []), ["the system certificate store is trusted"]);
+    assert.deepEqual(systemStoreNotes(set, "22.19.0", []), ["the system certificate store is trusted"]);
+    assert.match(
+      systemStoreNotes(set, "22.18.0", [])[0] ?? "",
+      /^NODE_USE_SYSTEM_CA=1 is set, but Node\.js 22\.18\.0 ignores it/,
+    );
+    assert.match(systemStoreNotes(set, "24.5.0", [])[0] ?? "", /ignores it/);
+    assert.deepEqual(
+      systemStoreNotes({ NODE_OPTIONS: "--max-old-space-size=512 --use-system-ca" }, "22.15.0", []),
+      ["the system certificate store is trusted"],
+    );
+    assert.deepEqual(systemStoreNotes({}, "24.21.0", ["--use-system-ca"]), [
+      "the system certificate store is trusted",
+    ]);
+    assert.deepEqual(systemStoreNotes({}, "24.21.0", []), []);
   });
 });

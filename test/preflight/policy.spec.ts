@@ -3,6 +3,7 @@ import util from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy, type PreflightReport } from "../../src/index.js";
+import { forgetPreflights, PREFLIGHT_PASS_KEPT_MS } from "../../src/policy/gate.js";
 import { createAuthority } from "../../standin/certs.js";
 import { failure, searchClient } from "../support/clients.js";
 import { closedPort, startConnectProxy, startTlsServer, type TestServer } from "../../standin/servers.js";
@@ -116,7 +117,11 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
 
     const guarded = await keep(startConnectProxy({ requireAuthorization: "Basic c29tZW9uZTpzZWNyZXQ=" }));
     const error = await failure(() => viaProxy(guarded.port).getDocumentsCount());
-    assert.equal(diagnose(error)?.cause, "proxyAuthenticationRequired");
+    assert.equal(
+      diagnose(error)?.cause,
+      "proxyAuthenticationRequired",
+      "no credentials were given for the proxy",
+    );
     assert.equal(guarded.connects.length, 1, "only the preflight's CONNECT reached the proxy");
     assert.equal(server.requests.length, 1, "nothing more reached the server");
   });
@@ -151,5 +156,96 @@ describe("diagnosisPolicy({ preflight }): the gate before the first request", ()
     assert.equal((error as Error).name, "AbortError");
     assert.equal(await client.getDocumentsCount(), 42);
     assert.equal(server.requests.length, 1);
+  });
+
+  describe("one passing preflight per origin and TLS setting for the whole process", () => {
+    it("a client made per request, each with a policy of its own, pays one handshake for 20 requests", async () => {
+      const server = await keep(startTlsServer(trusted.ca.issue({})));
+      for (let i = 0; i < 20; i++) {
+        const perRequest = searchClient({
+          endpoint: `https://localhost:${server.port}`,
+          apiKey: API_KEY,
+          policy: { preflight: true },
+        });
+        assert.equal(await perRequest.getDocumentsCount(), 42);
+      }
+      assert.equal(server.requests.length, 20);
+      assert.equal(server.handshakesWithoutRequest(), 1, "one preflight for the process");
+    });
+
+    it("a client that trusts other roots (tlsOptions.ca) gets a preflight of its own, and is refused where they do not fit", async () => {
+      const server = await keep(startTlsServer(trusted.ca.issue({})));
+      const endpoint = `https://localhost:${server.port}`;
+      assert.equal(
+        await searchClient({ endpoint, apiKey: API_KEY, policy: { preflight: true } }).getDocumentsCount(),
+        42,
+      );
+      const own = createAuthority("Other Client Root");
+      const other = new SearchClient(endpoint, "hotels", new AzureKeyCredential(API_KEY), {
+        tlsOptions: { ca: own.cert },
+        retryOptions: { maxRetries: 0 },
+        additionalPolicies: [{ policy: diagnosisPolicy({ preflight: true }), position: "perCall" }],
+      });
+      const error = await failure(() => other.getDocumentsCount());
+      assert.equal((error as { code?: string }).code, "PreflightFailed");
+      assert.equal(server.handshakesWithoutRequest(), 2, "a second preflight, for the other roots");
+      assert.equal(server.requests.length, 1);
+    });
+
+    it(`keeps a pass for ${PREFLIGHT_PASS_KEPT_MS / 60_000} minutes, then checks again; forgetPreflights() starts over`, async () => {
+      const server = await keep(startTlsServer(trusted.ca.issue({})));
+      const client = searchClient({
+        endpoint: `https://localhost:${server.port}`,
+        apiKey: API_KEY,
+        policy: { preflight: true },
+      });
+      const realNow = Date.now;
+      const start = realNow();
+      try {
+        assert.equal(await client.getDocumentsCount(), 42);
+        Date.now = () => start + PREFLIGHT_PASS_KEPT_MS - 1000;
+        assert.equal(await client.getDocumentsCount(), 42);
+        assert.equal(server.handshakesWithoutRequest(), 1);
+        Date.now = () => start + PREFLIGHT_PASS_KEPT_MS + 1000;
+        assert.equal(await client.getDocumentsCount(), 42);
+        assert.equal(server.handshakesWithoutRequest(), 2, "checked again once the pass ran out");
+      } finally {
+        Date.now = realNow;
+      }
+      forgetPreflights();
+      assert.equal(await client.getDocumentsCount(), 42);
+      assert.equal(server.handshakesWithoutRequest(), 3);
+    });
+  });
+
+  it("labels a proxy from HTTPS_PROXY as HTTPS_PROXY, not proxyOptions, and names a wrong password", async () => {
+    const server = await keep(startTlsServer(trusted.ca.issue({})));
+    const guarded = await keep(startConnectProxy({ requireAuthorization: "Basic c29tZW9uZTpzZWNyZXQ=" }));
+    const before = process.env.HTTPS_PROXY;
+    // The SDK reads HTTPS_PROXY when the client is made.
+    process.env.HTTPS_PROXY = `http://someone:wrong-pa55-91c@127.0.0.1:${guarded.port}`;
+    let error: unknown;
+    try {
+      const client = searchClient({
+        endpoint: `https://localhost:${server.port}`,
+        apiKey: API_KEY,
+        policy: { preflight: true },
+      });
+      error = await failure(() => client.getDocumentsCount());
+    } finally {
+      if (before === undefined) delete process.env.HTTPS_PROXY;
+      else process.env.HTTPS_PROXY = before;
+    }
+    const message = (error as Error).message;
+    assert.match(
+      message,
+      new RegExp(`The proxy http://127\\.0\\.0\\.1:${guarded.port} \\(HTTPS_PROXY\\) did not open a tunnel`),
+    );
+    assert.equal(diagnose(error)?.cause, "proxyAuthenticationFailed");
+    assert.match(diagnose(error)?.detail ?? "", /\(from HTTPS_PROXY\) answered 407/);
+    for (const text of [message, util.inspect(error), JSON.stringify(diagnose(error))]) {
+      assert.ok(!text.includes("wrong-pa55-91c"), "the proxy's password shows nowhere");
+    }
+    assert.equal(server.requests.length, 0);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { preflight, type PreflightReport } from "../../src/index.js";
-import { noProxyMatch, proxyFor } from "../../src/preflight/proxy.js";
+import { noProxyMatch, proxyFor } from "../../src/net/proxy.js";
 import { createAuthority, type Authority } from "../../standin/certs.js";
 import {
   startConnectProxy,
@@ -88,7 +88,7 @@ describe("preflight(): the proxy path", () => {
     assert.deepEqual(proxy.connects, []);
   });
 
-  it("fails with proxyAuthenticationRequired when the proxy answers 407, and never prints the proxy's password", async () => {
+  it("tells a wrong proxy password (proxyAuthenticationFailed) from none (proxyAuthenticationRequired) on a 407, and never prints the password", async () => {
     const guarded = await startConnectProxy({
       requireAuthorization: `Basic ${Buffer.from("alice:right").toString("base64")}`,
     });
@@ -102,9 +102,18 @@ describe("preflight(): the proxy path", () => {
         },
       });
       assert.equal(wrong.ok, false);
-      assert.equal(check(wrong, "proxy").diagnosis?.cause, "proxyAuthenticationRequired");
+      assert.equal(check(wrong, "proxy").diagnosis?.cause, "proxyAuthenticationFailed");
+      assert.match(
+        check(wrong, "proxy").diagnosis?.detail ?? "",
+        /\(from proxyOptions\) answered 407 \(realm "test"\)/,
+      );
       assert.equal(check(wrong, "tls").status, "skip");
       assert.ok(!JSON.stringify(wrong).includes("wrong-pa55"));
+
+      const none = await preflight(`https://localhost:${server.port}`, {
+        proxyOptions: { host: "http://127.0.0.1", port: guarded.port },
+      });
+      assert.equal(check(none, "proxy").diagnosis?.cause, "proxyAuthenticationRequired");
 
       const right = await preflight(`https://localhost:${server.port}`, {
         proxyOptions: { host: "http://127.0.0.1", port: guarded.port, username: "alice", password: "right" },
@@ -124,13 +133,19 @@ describe("preflight(): the proxy path", () => {
     assert.match(check(report, "proxy").summary, /403/);
   });
 
-  it("fails with connectionRefused when nothing listens at the proxy's address", async () => {
+  it("fails with proxyUnreachable, naming the proxy, when nothing listens at the proxy's address", async () => {
     const stopped = await startConnectProxy();
     await stopped.close();
     const report = await preflight(`https://localhost:${server.port}`, {
       proxyOptions: { host: "http://127.0.0.1", port: stopped.port },
     });
-    assert.equal(check(report, "proxy").diagnosis?.cause, "connectionRefused");
+    const diagnosis = check(report, "proxy").diagnosis;
+    assert.equal(diagnosis?.cause, "proxyUnreachable");
+    assert.equal(diagnosis?.confidence, "exact");
+    assert.equal(
+      diagnosis?.detail,
+      `The proxy http://127.0.0.1:${stopped.port} (from proxyOptions) refused the connection: connect ECONNREFUSED 127.0.0.1:${stopped.port}.`,
+    );
   });
 
   it("rejects a proxy setting that is not a URL with a TypeError", async () => {

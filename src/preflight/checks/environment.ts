@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import tls from "node:tls";
 import type { CauseId } from "../../catalog/index.js";
+import { systemCaSwitches } from "../../catalog/shared/tls.js";
 import { diagnosisOf } from "../../diagnose.js";
 import type { Diagnosis } from "../../types.js";
-import { proxyLabel, type ProxyChoice } from "../proxy.js";
+import { proxyLabel, type ProxyChoice } from "../../net/proxy.js";
 import type { CheckResult } from "./endpoint.js";
 
 type Environment = Record<string, string | undefined>;
@@ -43,9 +44,7 @@ export function checkEnvironment(
     notes.push(`NODE_EXTRA_CA_CERTS adds the roots in ${extra}`);
   }
   if (ca !== undefined) notes.push("the client's own CA roots replace the defaults");
-  if (process.execArgv.includes("--use-system-ca") || env.NODE_USE_SYSTEM_CA === "1") {
-    notes.push("the system certificate store is trusted");
-  }
+  notes.push(...systemStoreNotes(env));
   if (tls.DEFAULT_MIN_VERSION === "TLSv1" || tls.DEFAULT_MIN_VERSION === "TLSv1.1") {
     notes.push(`this process allows ${tls.DEFAULT_MIN_VERSION} (the preflight requires TLSv1.2 anyway)`);
   }
@@ -60,4 +59,31 @@ export function checkEnvironment(
   return first
     ? { status: "warn", summary: sentence, diagnosis: first.diagnosis }
     : { status: "pass", summary: sentence };
+}
+
+/**
+ * Whether this process trusts the operating system's certificate store, as far as its Node.js honours
+ * the switch that asks for it: `--use-system-ca` on the command line or in NODE_OPTIONS, or
+ * `NODE_USE_SYSTEM_CA=1`, which releases before 22.19 and 24.6 ignore.
+ *
+ * @param env - the environment.
+ * @param version - the Node.js version.
+ * @param execArgv - the process's own Node.js options.
+ */
+export function systemStoreNotes(
+  env: Environment,
+  version = process.versions.node,
+  execArgv: readonly string[] = process.execArgv,
+): string[] {
+  const { variable } = systemCaSwitches(version);
+  const flag =
+    execArgv.includes("--use-system-ca") || /(?:^|\s)--use-system-ca(?:\s|$)/.test(env.NODE_OPTIONS ?? "");
+  if (flag || (variable && env.NODE_USE_SYSTEM_CA === "1"))
+    return ["the system certificate store is trusted"];
+  if (env.NODE_USE_SYSTEM_CA === "1") {
+    return [
+      `NODE_USE_SYSTEM_CA=1 is set, but Node.js ${version} ignores it (22.19 and 24.6 honour it), so the system certificate store is not trusted`,
+    ];
+  }
+  return [];
 }

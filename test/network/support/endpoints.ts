@@ -32,14 +32,22 @@ export interface Materials {
   dir: string;
 }
 
-/** A handshake failure as the SDK throws it. */
+/** A handshake failure as the SDK throws it, and what each way of calling names it on Node 24. */
 export interface HandshakeFailure {
   /** `error.code`. */
   code: string;
   /** The OpenSSL or Node reason in `error.message`. */
   reason: RegExp;
-  /** Today's diagnosis, where it is right; absent where issue 12 says there is none yet. */
-  cause?: string;
+  /** The cause `diagnose()` gives the bare error and the policy gives its own. */
+  cause: string;
+  /** Whether that cause is inferred: alert 40 alone cannot tell a cipher from a key or a client certificate. */
+  inferred?: boolean;
+  /** The cause of the preflight (the gate's and `preflight()`'s), when its second handshake tells more. */
+  preflightCause?: string;
+  /** Whether the preflight's cause is inferred. */
+  preflightInferred?: boolean;
+  /** What the preflight's certificate check says. */
+  certificate: RegExp;
 }
 
 /** The reason OpenSSL gives for a handshake_failure alert (40): 3.0 and 3.5 spell it differently. */
@@ -63,7 +71,13 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
     name: "expired",
     title: "expired certificate",
     serve: ({ root }) => ({ tls: root.issue({ notBefore: when.daysAgo(30), notAfter: when.daysAgo(1) }) }),
-    fails: { code: "CERT_HAS_EXPIRED", reason: /^certificate has expired/, cause: "tlsCertificateExpired" },
+    fails: {
+      code: "CERT_HAS_EXPIRED",
+      reason: /^certificate has expired/,
+      cause: "tlsCertificateExpired",
+      certificate:
+        /^Not accepted \(CERT_HAS_EXPIRED\): localhost issued by Network Test Root; expired 1 day ago/,
+    },
   },
   {
     name: "self-signed",
@@ -73,6 +87,7 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
       code: "DEPTH_ZERO_SELF_SIGNED_CERT",
       reason: /^self-signed certificate/,
       cause: "tlsUntrustedCertificate",
+      certificate: /^Not accepted \(DEPTH_ZERO_SELF_SIGNED_CERT\): localhost issued by localhost;/,
     },
   },
   {
@@ -87,6 +102,7 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
       code: "SELF_SIGNED_CERT_IN_CHAIN",
       reason: /^self-signed certificate in certificate chain/,
       cause: "tlsUntrustedCertificate",
+      certificate: /^Not accepted \(SELF_SIGNED_CERT_IN_CHAIN\): localhost issued by Untrusted Root CA;/,
     },
   },
   {
@@ -97,6 +113,8 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
       code: "ERR_TLS_CERT_ALTNAME_INVALID",
       reason: /^Hostname\/IP does not match certificate's altnames: Host: localhost\./,
       cause: "tlsHostnameMismatch",
+      certificate:
+        /^Not accepted \(ERR_TLS_CERT_ALTNAME_INVALID\): wrong\.host\.localhost issued by Network Test Root;/,
     },
   },
   {
@@ -110,6 +128,11 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
       code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
       reason: /^unable to verify the first certificate/,
       cause: "tlsUntrustedCertificate",
+      // The chain read by the second handshake shows the intermediate missing.
+      preflightCause: "tlsIncompleteChain",
+      preflightInferred: true,
+      certificate:
+        /^Not accepted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\): localhost issued by Network Test Intermediate CA;/,
     },
   },
   {
@@ -117,27 +140,53 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
     title: "leaf signed with SHA-1",
     legacy: true,
     serve: ({ root, dir }) => ({ tls: signLeaf({ dir, name: "sha1", ca: root, digest: "sha1" }) }),
-    fails: { code: "UNSPECIFIED", reason: /CA signature digest algorithm too weak/ },
+    fails: {
+      code: "UNSPECIFIED",
+      reason: /CA signature digest algorithm too weak/,
+      cause: "tlsWeakSignature",
+      certificate: /^Not accepted \(UNSPECIFIED\): localhost issued by Network Test Root;/,
+    },
   },
   {
     name: "null-ciphers",
     title: "NULL ciphers only",
     legacy: true,
     serve: (m) => ({ tls: issued(m), protocols: "TLSv1.2", ciphers: "eNULL" }),
-    fails: { code: "EPROTO", reason: HANDSHAKE_FAILURE },
+    fails: {
+      code: "EPROTO",
+      reason: HANDSHAKE_FAILURE,
+      cause: "tlsNoSharedCipher",
+      inferred: true,
+      // Offered every cipher, the server shows what it insists on.
+      certificate: /^Trusted: localhost issued by Network Test Root;.*second handshake/,
+    },
   },
   {
     name: "anonymous-ciphers",
     title: "anonymous (aNULL) ciphers only",
     legacy: true,
     serve: (m) => ({ tls: issued(m), protocols: "TLSv1.2", ciphers: "aNULL" }),
-    fails: { code: "EPROTO", reason: HANDSHAKE_FAILURE },
+    fails: {
+      code: "EPROTO",
+      reason: HANDSHAKE_FAILURE,
+      cause: "tlsNoSharedCipher",
+      inferred: true,
+      // Offered every cipher, the server shows what it insists on.
+      certificate: /^Not read: the server presents none; .* it chose \S+, which needs no certificate\./,
+    },
   },
   {
     name: "camellia-ciphers",
     title: "Camellia ciphers only (not in Node's default list)",
     serve: (m) => ({ tls: issued(m), protocols: "TLSv1.2", ciphers: "CAMELLIA" }),
-    fails: { code: "EPROTO", reason: HANDSHAKE_FAILURE },
+    fails: {
+      code: "EPROTO",
+      reason: HANDSHAKE_FAILURE,
+      cause: "tlsNoSharedCipher",
+      inferred: true,
+      // Offered every cipher, the server shows what it insists on.
+      certificate: /^Trusted: localhost issued by Network Test Root;.*second handshake/,
+    },
   },
   {
     name: "rsa512-tls13",
@@ -147,7 +196,16 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
       tls: signLeaf({ dir, name: "rsa512a", ca: root, bits: 512 }),
       protocols: "TLSv1.3",
     }),
-    fails: { code: "EPROTO", reason: HANDSHAKE_FAILURE },
+    fails: {
+      code: "EPROTO",
+      reason: HANDSHAKE_FAILURE,
+      cause: "tlsNoSharedCipher",
+      inferred: true,
+      // A TLS 1.3 server that cannot sign says only handshake_failure, before any certificate.
+      preflightInferred: true,
+      certificate:
+        /^Not read: the server ended the handshake \(handshake_failure\) before it sent a certificate\.$/,
+    },
   },
   {
     name: "rsa512-tls12",
@@ -157,7 +215,13 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
       tls: signLeaf({ dir, name: "rsa512b", ca: root, bits: 512 }),
       protocols: "TLSv1.2",
     }),
-    fails: { code: "UNSPECIFIED", reason: /EE certificate key too weak/ },
+    fails: {
+      code: "UNSPECIFIED",
+      reason: /EE certificate key too weak/,
+      cause: "tlsWeakKey",
+      certificate:
+        /^Not accepted \(UNSPECIFIED\): localhost issued by Network Test Root, with a 512-bit RSA key;/,
+    },
   },
   {
     name: "dh1024",
@@ -169,21 +233,38 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
       ciphers: "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384",
       dhParams: dhParams(m.dir, 1024),
     }),
-    fails: { code: "EPROTO", reason: /dh key too small/ },
+    fails: {
+      code: "EPROTO",
+      reason: /dh key too small/,
+      cause: "tlsWeakDhKey",
+      certificate: /^Trusted: localhost issued by Network Test Root;.*second handshake/,
+    },
   },
   {
     name: "tls10",
     title: "TLS 1.0 only",
     legacy: true,
     serve: (m) => ({ tls: issued(m), protocols: "TLSv1" }),
-    fails: { code: "EPROTO", reason: /tlsv1 alert protocol version/, cause: "tlsVersionUnsupported" },
+    fails: {
+      code: "EPROTO",
+      reason: /tlsv1 alert protocol version/,
+      cause: "tlsVersionUnsupported",
+      certificate:
+        /^Not read: the server ended the handshake \(protocol_version\) before it sent a certificate\.$/,
+    },
   },
   {
     name: "tls11",
     title: "TLS 1.1 only",
     legacy: true,
     serve: (m) => ({ tls: issued(m), protocols: "TLSv1.1" }),
-    fails: { code: "EPROTO", reason: /tlsv1 alert protocol version/, cause: "tlsVersionUnsupported" },
+    fails: {
+      code: "EPROTO",
+      reason: /tlsv1 alert protocol version/,
+      cause: "tlsVersionUnsupported",
+      certificate:
+        /^Not read: the server ended the handshake \(protocol_version\) before it sent a certificate\.$/,
+    },
   },
   {
     name: "client-cert-tls12",
@@ -200,7 +281,13 @@ export const ENDPOINT_CASES: readonly EndpointCase[] = [
     title: "plain HTTP behind an https:// URL",
     serve: () => ({}),
     // OpenSSL reads nginx's plain "HTTP/1.1 400" as a record header; 3.5.2 reports its length instead.
-    fails: { code: "EPROTO", reason: /wrong version number|packet length too long/, cause: "endpointNotTls" },
+    fails: {
+      code: "EPROTO",
+      reason: /wrong version number|packet length too long/,
+      cause: "endpointNotTls",
+      certificate:
+        /^Not read: a second handshake to read it failed too: (wrong version number|packet length too long)/,
+    },
   },
 ];
 

@@ -6,6 +6,7 @@
 import util from "node:util";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnose, diagnosisPolicy, preflight, type DiagnosisPolicyOptions } from "../../../src/index.js";
+import { forgetPreflights } from "../../../src/policy/gate.js";
 
 /** Where a probe sends its call. */
 export interface ProbeTarget {
@@ -37,10 +38,11 @@ export interface CallOutcome {
   message?: string;
   /** `diagnose(error)`'s cause: attached by the policy, or classified from the bare error. */
   cause?: string;
-  /** That diagnosis's category, confidence and summary. */
+  /** That diagnosis's category, confidence, summary and detail (what the failure itself showed). */
   category?: string;
   confidence?: string;
   summary?: string;
+  detail?: string;
   /** For an HTTP answer: what answered, from `error.response`. */
   answer?: Answer;
   /** For an HTTP answer: its body, up to 500 characters. */
@@ -94,6 +96,8 @@ export interface PreflightOutcome {
   check?: string;
   cause?: string;
   category?: string;
+  confidence?: string;
+  detail?: string;
   summary?: string;
   /** The certificate check's summary, when it ran. */
   certificate?: string;
@@ -138,6 +142,7 @@ function outcomeOf(error: unknown, secrets: Record<string, string>): CallOutcome
     category: diagnosis?.category,
     confidence: diagnosis?.confidence,
     summary: diagnosis?.summary,
+    detail: diagnosis?.detail,
     answer: answerOf(record.response),
     body: bodyOf(record.response),
     leaks: leaksOf([message, util.inspect(error), JSON.stringify(diagnosis ?? {})].join("\n"), secrets),
@@ -196,6 +201,8 @@ async function preflightOutcome(target: ProbeTarget): Promise<PreflightOutcome> 
     check: worst?.id,
     cause: worst?.diagnosis?.cause,
     category: worst?.diagnosis?.category,
+    confidence: worst?.diagnosis?.confidence,
+    detail: worst?.diagnosis?.detail,
     summary: worst?.summary,
     certificate: report.checks.find((check) => check.id === "certificate")?.summary,
     leaks: leaksOf(JSON.stringify(report), secretsOf(target)),
@@ -210,6 +217,8 @@ async function preflightOutcome(target: ProbeTarget): Promise<PreflightOutcome> 
  */
 export async function probe(target: ProbeTarget): Promise<Probe> {
   const timeoutMs = target.timeoutMs ?? 8000;
+  // Each probe is a user's first call, as in a new process: no preflight passed before it counts.
+  forgetPreflights();
   return {
     bare: await call(target, undefined),
     policy: await call(target, {}),

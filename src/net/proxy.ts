@@ -1,4 +1,16 @@
-import type { PreflightOptions } from "./types.js";
+/**
+ * Which proxy a request takes, read as the SDK's proxyPolicy reads it: from `proxyOptions`, from
+ * HTTPS_PROXY, ALL_PROXY or HTTP_PROXY unless NO_PROXY excludes the host, or from the agent the policy
+ * put on a request. Shared by the signals (which proxy refused or answered) and the preflight.
+ */
+
+/** A proxy as the SDK's `proxyOptions` give it (`host` may be a URL such as `http://proxy.example`). */
+export interface ProxySettings {
+  host: string;
+  port: number;
+  username?: string;
+  password?: string;
+}
 
 /** The proxy a request to the endpoint goes through, as the SDK's proxyPolicy would pick it. */
 export interface ProxyRoute {
@@ -39,7 +51,7 @@ function variable(env: Environment, name: string): { name: string; value: string
  */
 export function proxyFor(
   target: URL,
-  proxyOptions: PreflightOptions["proxyOptions"],
+  proxyOptions: ProxySettings | undefined,
   env: Environment = process.env,
 ): ProxyChoice {
   const proxy = proxyOptions ? fromOptions(proxyOptions) : fromEnvironment(env);
@@ -48,7 +60,7 @@ export function proxyFor(
   return bypassedBy ? { bypassedBy } : { proxy };
 }
 
-function fromOptions(options: NonNullable<PreflightOptions["proxyOptions"]>): ProxyRoute {
+function fromOptions(options: ProxySettings): ProxyRoute {
   const url = parseProxyUrl(options.host, "proxyOptions.host");
   url.port = String(options.port);
   if (options.username) url.username = encodeURIComponent(options.username);
@@ -102,4 +114,65 @@ export function noProxyMatch(hostname: string, noProxy: string): string | undefi
  */
 export function proxyLabel(route: ProxyRoute): string {
   return `${route.url.protocol}//${route.url.host}`;
+}
+
+/**
+ * The proxy the SDK's proxyPolicy put on a request, read from its agent (`https-proxy-agent` keeps the
+ * proxy's URL as `proxy`), with where it came from: the environment variable whose URL it is, else
+ * `proxyOptions`. Undefined for a request that goes direct. Never throws.
+ *
+ * @param request - the request, as the pipeline carries it.
+ * @param env - the environment to compare with; defaults to this process's.
+ */
+export function requestProxy(
+  request: { agent?: unknown },
+  env: Environment = process.env,
+): ProxyRoute | undefined {
+  try {
+    const proxy = (request.agent as { proxy?: unknown } | undefined)?.proxy;
+    if (!(proxy instanceof URL)) return undefined;
+    const fromEnv = fromEnvironment(env);
+    const source = fromEnv && fromEnv.url.href === proxy.href ? fromEnv.source : "proxyOptions";
+    return { url: proxy, source };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether credentials go to the proxy (a `Proxy-Authorization` header on CONNECT): a user name or a
+ * password in its URL.
+ *
+ * @param route - the proxy.
+ */
+export function sendsProxyCredentials(route: ProxyRoute): boolean {
+  return route.url.username !== "" || route.url.password !== "";
+}
+
+/**
+ * What of the proxy's credentials must never be shown: its password as written in the URL and
+ * decoded, and the Basic credentials the CONNECT carries, which a proxy's page may echo.
+ *
+ * @param route - the proxy.
+ */
+export function proxySecrets(route: ProxyRoute): string[] {
+  const { username, password } = route.url;
+  if (!password) return [];
+  const plain = decoded(password);
+  const basic = Buffer.from(`${decoded(username)}:${plain}`).toString("base64");
+  return [...new Set([password, plain, basic])];
+}
+
+/**
+ * A URL's percent-encoded user name or password, decoded as the proxy agent decodes it; a malformed
+ * escape is kept as written.
+ *
+ * @param text - the encoded text.
+ */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
