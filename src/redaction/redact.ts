@@ -1,0 +1,105 @@
+import { EXACT_SECRET_MIN_LENGTH } from "../secrets.js";
+import { findKnownValues } from "./known.js";
+import { Ranges } from "./ranges.js";
+import { findShapes } from "./shapes.js";
+import { mayHoldEscapes } from "./text.js";
+
+/**
+ * What {@link redact} returns in place of a text it could not finish redacting: it never returns the
+ * text unredacted.
+ */
+export const WITHHELD = "[withheld: this text could not be redacted]";
+
+/**
+ * The longest text {@link redact} reads in full by default, in UTF-16 code units (1 Mi). Beyond it
+ * the text is cut, and a line saying how much was left out takes the rest's place: an error message
+ * of a megabyte is already a whole response body, and the bound keeps the worst text to tens of
+ * milliseconds.
+ */
+export const MAX_REDACTED_LENGTH = 1024 * 1024;
+
+/** Options of {@link redact}. */
+export interface RedactOptions {
+  /** The longest text read in full; longer ones are cut there. Defaults to {@link MAX_REDACTED_LENGTH}. */
+  maxLength?: number;
+}
+
+/**
+ * How far past a cut the text is still read, so that a secret or a value the cut falls inside is
+ * found whole and removed from the part kept: a named value or a JWT within it, and a known value in
+ * its longest spelling (six characters for each of its own, `\u002B`) beyond it.
+ */
+const CUT_MARGIN = 64 * 1024;
+
+const NO_SECRETS: readonly string[] = [];
+
+/**
+ * Removes secrets from a text: every known secret value in the spellings it may take, and everything
+ * shaped like a secret in the table of `secrets.ts` (values after credential names in headers, query
+ * strings, connection strings, JSON and XML; credentials after an `Authorization` scheme; JWTs;
+ * passwords in URLs). Each is replaced by `REDACTED`, together with what is left of a word it was
+ * part of.
+ *
+ * The time is linear in the text's length whatever it holds, and a text with nothing to remove comes
+ * back as the same string. It never throws and never fails open: a text it cannot finish comes back
+ * as {@link WITHHELD}, and one longer than `maxLength` is cut there with a line telling how much was
+ * left out.
+ *
+ * Known values of 8 characters or more are removed wherever they appear: as they are, URL-encoded,
+ * JSON-escaped, split by one line break, and in base64 or base64url. Values of 4 to 7 characters only
+ * where they stand as a whole word, and shorter ones only by shape (`api-key: k`), since they would
+ * cut ordinary words.
+ *
+ * @param text - the text to clean.
+ * @param secrets - known secret values, such as the request's api-key (`credentialsOf()` reads them).
+ * @param options - the length read in full.
+ */
+export function redact(
+  text: string,
+  secrets: readonly string[] = NO_SECRETS,
+  options?: RedactOptions,
+): string {
+  try {
+    if (typeof text !== "string") return WITHHELD;
+    const limit = boundOf(options?.maxLength);
+    const cut = text.length > limit;
+    const read = cut ? text.slice(0, limit + CUT_MARGIN + 6 * longest(secrets)) : text;
+    const ranges = new Ranges();
+    const escaped = mayHoldEscapes(read);
+    findKnownValues(read, secrets, ranges, escaped);
+    findShapes(read, ranges, escaped);
+    if (ranges.empty) return cut ? text.slice(0, limit) + cutNotice(text.length - limit) : text;
+    const redacted = ranges.apply(read, cut ? limit : text.length);
+    const result = cut ? redacted + cutNotice(text.length - limit) : redacted;
+    return holdsVerbatim(result, secrets) ? WITHHELD : result;
+  } catch {
+    return WITHHELD;
+  }
+}
+
+/** The length read in full: the default for anything that is not a number. */
+function boundOf(maxLength: unknown): number {
+  return typeof maxLength === "number" && !Number.isNaN(maxLength)
+    ? Math.max(0, Math.floor(maxLength))
+    : MAX_REDACTED_LENGTH;
+}
+
+function cutNotice(omitted: number): string {
+  return `\n[${omitted} more characters withheld: too long to redact]`;
+}
+
+function longest(secrets: readonly unknown[]): number {
+  let length = 0;
+  for (const secret of secrets) if (typeof secret === "string") length = Math.max(length, secret.length);
+  return length;
+}
+
+/** The last guard: a known value still there, which no replacement should ever leave. */
+function holdsVerbatim(text: string, secrets: readonly unknown[]): boolean {
+  for (const secret of secrets) {
+    if (typeof secret === "string" && secret.length >= EXACT_SECRET_MIN_LENGTH && text.includes(secret)) {
+      return true;
+    }
+  }
+  return false;
+}
