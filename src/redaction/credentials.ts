@@ -57,11 +57,11 @@ export function credentialsOf(request: PipelineRequest): RequestCredentials {
     for (const [name, value] of request.headers) {
       const known = HEADERS.get(name.toLowerCase());
       if (known === undefined || typeof value !== "string") continue;
-      collectHeader(known.header, value, secrets);
+      const schemeKind = collectHeader(known.header, value, secrets);
       const headerKind = known.header.kind;
-      if (headerKind !== undefined && known.rank < rank && value.trim() !== "") {
+      if (headerKind !== undefined && schemeKind !== undefined && known.rank < rank) {
         rank = known.rank;
-        kind = headerKind === "byScheme" ? schemeKindOf(value) : headerKind;
+        kind = headerKind === "byScheme" ? schemeKind : headerKind;
       }
     }
     const url = asSent(request.url);
@@ -107,34 +107,38 @@ export function carriesCredentials(request: PipelineRequest): boolean {
   }
 }
 
-/** The kind of an `Authorization` value, from its scheme. */
-function schemeKindOf(value: string): CredentialKind {
-  const trimmed = value.trim();
-  const space = trimmed.search(/\s/);
-  return SCHEME_KINDS.get((space < 0 ? trimmed : trimmed.slice(0, space)).toLowerCase()) ?? "other";
-}
-
-function collectHeader(header: SecretHeader, value: string, secrets: string[]): void {
+/**
+ * Keeps a header's secrets and returns the kind its scheme names (`"other"` for a credential in a
+ * scheme the table does not name, undefined for an empty value or one that holds a URL or cookies).
+ */
+function collectHeader(header: SecretHeader, value: string, secrets: string[]): CredentialKind | undefined {
   if (header.holds === "url") {
     collectParameters(queryOf(asSent(value)), secrets);
-    return;
+    return undefined;
   }
   if (header.holds === "cookies") {
     for (const cookie of value.split(";")) keep(secrets, cookie.slice(cookie.indexOf("=") + 1).trim());
-    return;
+    return undefined;
   }
   const trimmed = value.trim();
+  if (trimmed === "") return undefined;
   keep(secrets, trimmed);
-  // A key as it is (api-key, x-functions-key, ...) holds nothing more to read.
-  if (!/[\s,%=:]/.test(trimmed)) return;
   // "Bearer a, Bearer b": Resource Manager's auxiliary header holds a list.
-  for (const part of trimmed.split(",")) collectCredential(part.trim(), secrets);
+  if (!trimmed.includes(",")) return collectCredential(trimmed, secrets);
+  const parts = trimmed.split(",");
+  for (const part of parts.slice(1)) collectCredential(part.trim(), secrets);
+  return collectCredential(parts[0]!.trim(), secrets);
 }
 
-/** The credential after a scheme, and the parts of it a server may echo alone. */
-function collectCredential(value: string, secrets: string[]): void {
-  const space = value.search(/\s/);
-  const kind = space > 0 ? SCHEME_KINDS.get(value.slice(0, space).toLowerCase()) : undefined;
+/**
+ * Keeps the credential after a scheme, and the parts of it a server may echo alone; returns the
+ * kind the scheme names.
+ */
+function collectCredential(value: string, secrets: string[]): CredentialKind {
+  const space = value.indexOf(" ");
+  // A key as it is (api-key, x-functions-key, ...) holds nothing more to read.
+  if (space < 0 && !/[%=:]/.test(value)) return "other";
+  const kind = (space > 0 && SCHEME_KINDS.get(value.slice(0, space).toLowerCase())) || "other";
   const credential = space > 0 ? value.slice(space + 1).trim() : value;
   keep(secrets, credential);
   if (kind === "sharedKey") {
@@ -148,6 +152,7 @@ function collectCredential(value: string, secrets: string[]): void {
     // HMAC-SHA256 and SharedAccessSignature parameters; Cosmos DB writes its token URL-encoded.
     collectParameters(credential.includes("=") ? credential : decode(credential), secrets);
   }
+  return kind;
 }
 
 /**
