@@ -22,14 +22,14 @@ import {
  * @param text - the text to read.
  * @param secrets - the values; anything that is not a string is skipped.
  * @param ranges - where the occurrences are reported.
- * @param escaped - whether the text holds an escape or a line break (`mayHoldEscapes()`): other
- *   spellings than the plain one need one.
+ * @param full - whether the text holds an escape or a line break, which spellings other than the
+ *   plain one need, or may (`needsFullScan()`).
  */
 export function findKnownValues(
   text: string,
   secrets: readonly unknown[],
   ranges: Ranges,
-  escaped: boolean,
+  full: boolean,
 ): void {
   for (const secret of secrets) {
     if (typeof secret !== "string" || secret.length < SECRET_MIN_LENGTH) continue;
@@ -38,7 +38,7 @@ export function findKnownValues(
       continue;
     }
     findVerbatim(text, secret, ranges);
-    if (escaped) findSpellings(text, secret, ranges);
+    if (full) findSpellings(text, secret, ranges);
     findBase64(text, secret, ranges);
   }
 }

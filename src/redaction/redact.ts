@@ -2,7 +2,7 @@ import { EXACT_SECRET_MIN_LENGTH } from "../secrets.js";
 import { findKnownValues } from "./known.js";
 import { Ranges } from "./ranges.js";
 import { findShapes } from "./shapes.js";
-import { mayHoldEscapes } from "./text.js";
+import { needsFullScan } from "./text.js";
 
 /**
  * What {@link redact} returns in place of a text it could not finish redacting: it never returns the
@@ -65,9 +65,9 @@ export function redact(
     const cut = text.length > limit;
     const read = cut ? text.slice(0, limit + CUT_MARGIN + 6 * longest(secrets)) : text;
     const ranges = new Ranges();
-    const escaped = mayHoldEscapes(read);
-    findKnownValues(read, secrets, ranges, escaped);
-    findShapes(read, ranges, escaped);
+    const full = needsFullScan(read);
+    findKnownValues(read, secrets, ranges, full);
+    findShapes(read, ranges, full);
     if (ranges.empty) return cut ? text.slice(0, limit) + cutNotice(text.length - limit) : text;
     const redacted = ranges.apply(read, cut ? limit : text.length);
     const result = cut ? redacted + cutNotice(text.length - limit) : redacted;

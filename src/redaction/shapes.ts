@@ -35,25 +35,27 @@ import {
  *
  * @param text - the text to read.
  * @param ranges - where the secrets found are reported.
- * @param escaped - whether the text holds an escape or a line break (`mayHoldEscapes()`).
+ * @param full - whether the text holds a character only some finders need (`needsFullScan()`): the
+ *   others are skipped without one.
  */
-export function findShapes(text: string, ranges: Ranges, escaped: boolean): void {
-  findNamedValues(text, ranges, escaped);
-  findElements(text, ranges);
+export function findShapes(text: string, ranges: Ranges, full: boolean): void {
+  findNamedValues(text, ranges, full);
   findSchemes(text, ranges);
+  if (!full) return;
+  findElements(text, ranges);
   findJwts(text, ranges);
   findUserinfo(text, ranges);
 }
 
 /** `name=value`, `name: value`, `"name": "value"`, and the same with `=` or `:` escaped. */
-function findNamedValues(text: string, ranges: Ranges, escaped: boolean): void {
-  for (let at = text.indexOf("="); at >= 0;) {
-    at = text.indexOf("=", valueAfterName(text, at, at + 1, NameUse.assigned, ranges));
-  }
+function findNamedValues(text: string, ranges: Ranges, full: boolean): void {
   for (let at = text.indexOf(":"); at >= 0;) {
     at = text.indexOf(":", valueAfterName(text, at, at + 1, NameUse.labelled, ranges));
   }
-  if (!escaped) return;
+  if (!full) return;
+  for (let at = text.indexOf("="); at >= 0;) {
+    at = text.indexOf("=", valueAfterName(text, at, at + 1, NameUse.assigned, ranges));
+  }
   for (let at = text.indexOf("%3"); at >= 0;) {
     at = text.indexOf("%3", encodedSeparator(text, at, 3, ranges));
   }
