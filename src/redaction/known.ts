@@ -107,8 +107,9 @@ function findSpellings(text: string, secret: string, ranges: Ranges): void {
 /** Finds `secret[from, to)` as it is, then the rest of the secret spelled around each occurrence. */
 function findAround(text: string, secret: string, from: number, to: number, ranges: Ranges): void {
   const anchor = secret.slice(from, to);
-  const readings: Readings = [new Int32Array(MAX_READINGS), new Int32Array(MAX_READINGS)];
+  let readings: Readings | undefined;
   for (let at = text.indexOf(anchor); at >= 0; at = text.indexOf(anchor, at + 1)) {
+    readings ??= [new Int32Array(MAX_READINGS), new Int32Array(MAX_READINGS)];
     const start = spelledBackward(text, at, secret, from, readings);
     if (start < 0) continue;
     const end = spelledForward(text, at + anchor.length, secret, to, readings);
@@ -116,7 +117,7 @@ function findAround(text: string, secret: string, from: number, to: number, rang
   }
 }
 
-/** Two buffers of positions the matchers swap between characters, made once per anchor. */
+/** Two buffers of positions the matchers swap between characters, made once per anchor found. */
 type Readings = [Int32Array, Int32Array];
 
 /** The most blanks of indentation read after a line break inside a spelled secret. */

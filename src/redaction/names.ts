@@ -58,7 +58,8 @@ function usesOfHeader(header: SecretHeader): number {
   return NameUse.assigned | NameUse.labelled | NameUse.element | line;
 }
 
-function buildTrie(): ReversedTrie {
+/** Each normalized name of the table with the {@link NameUse} flags of its uses. */
+function namesOfTable(): ReadonlyMap<string, number> {
   const names = new Map<string, number>();
   const add = (name: string, uses: number): void => {
     const key = normalizeName(name);
@@ -70,7 +71,10 @@ function buildTrie(): ReversedTrie {
   }
   for (const parameter of SECRET_PARAMETERS) add(parameter.name, NameUse.assigned);
   for (const field of SECRET_FIELDS) add(field, NameUse.assigned | NameUse.labelled | NameUse.element);
+  return names;
+}
 
+function buildTrie(names: ReadonlyMap<string, number>): ReversedTrie {
   let size = 1;
   for (const name of names.keys()) size += name.length;
   const children = new Int32Array(size * LETTERS);
@@ -88,7 +92,19 @@ function buildTrie(): ReversedTrie {
   return { children, uses };
 }
 
-const TRIE = buildTrie();
+/** The table's names by how they are used, normalized. */
+const NAMES = namesOfTable();
+
+/**
+ * The table's names in a use, normalized (lower case, without `-` and `_`).
+ *
+ * @param use - one of {@link NameUse}.
+ */
+export function namesUsedAs(use: number): string[] {
+  return [...NAMES].filter(([, uses]) => (uses & use) !== 0).map(([name]) => name);
+}
+
+const TRIE = buildTrie(NAMES);
 
 /**
  * The {@link NameUse} flags of the table names that end just before `end` in a text, read backward:

@@ -4,7 +4,7 @@ import {
   TOKEN68_MIN_LENGTH,
   type AuthorizationScheme,
 } from "../secrets.js";
-import { NameUse, secretNameUsesBefore } from "./names.js";
+import { NameUse, namesUsedAs, secretNameUsesBefore } from "./names.js";
 import type { Ranges } from "./ranges.js";
 import {
   APOSTROPHE,
@@ -188,9 +188,10 @@ const SCHEME_SOURCE = `(?<=${caseless(SCHEMES.map(({ scheme }) => scheme))})[ \\
 
 /**
  * A regular expression's source that matches any of the words in any case, as a tree of their
- * common starts: `[bB](?:[eE][aA][rR][eE][rR]|[aA][sS][iI][cC])` for Bearer and Basic.
+ * common starts: `[bB](?:[eE][aA][rR][eE][rR]|[aA][sS][iI][cC])` for Bearer and Basic; `between`
+ * may stand between any two of their characters.
  */
-function caseless(words: readonly string[]): string {
+function caseless(words: readonly string[], between = ""): string {
   type Node = Map<string, Node>;
   // Marks where a word ends, so that one may be the start of another (SharedKey, SharedKeyLite).
   const END = "";
@@ -204,11 +205,13 @@ function caseless(words: readonly string[]): string {
   }
   const atom = (char: string): string =>
     char.toUpperCase() !== char ? `[${char}${char.toUpperCase()}]` : /\d/.test(char) ? char : `\\${char}`;
-  const source = (node: Node): string => {
-    const branches = [...node].map(([char, next]) => (char === END ? "" : atom(char) + source(next)));
+  const source = (node: Node, first: boolean): string => {
+    const branches = [...node].map(([char, next]) =>
+      char === END ? "" : (first ? "" : between) + atom(char) + source(next, false),
+    );
     return branches.length === 1 ? branches[0]! : `(?:${branches.join("|")})`;
   };
-  return source(root);
+  return source(root, true);
 }
 
 /** Whether a text holds a scheme at all: without the global flag, so it keeps no state between calls. */
@@ -291,6 +294,7 @@ function credentialEnd(text: string, at: number, shape: AuthorizationScheme["cre
 
 /** `<AccountKey>value</AccountKey>`, with a namespace prefix or attributes too. */
 function findElements(text: string, ranges: Ranges): void {
+  if (!HOLDS_ELEMENT.test(text)) return;
   for (let at = text.indexOf("<"); at >= 0;) {
     at = text.indexOf("<", elementValue(text, at, ranges));
   }
@@ -298,6 +302,15 @@ function findElements(text: string, ranges: Ranges): void {
 
 /** The longest element name and attribute list read. */
 const MAX_TAG = 256;
+
+/**
+ * Whether a text holds an element a table name may stand for: a search that starts at `<`, a rare
+ * character, so it costs little on any text, and fails an HTML page's `<p>` at its first letter.
+ * Looser than the names' own test (a `-` or `_` may stand anywhere), so it only rules out.
+ */
+const HOLDS_ELEMENT = new RegExp(
+  `<(?:[\\w.:-]*[:_-])?${caseless(namesUsedAs(NameUse.element), "[-_]*")}[-_]*[\\s/>]`,
+);
 
 function elementValue(text: string, open: number, ranges: Ranges): number {
   let end = open + 1;

@@ -160,9 +160,9 @@ export function escapeLength(text: string, at: number): number {
 
 /**
  * Whether a text holds a character that most finders need and most error texts lack: `=`, `<`, `@`,
- * the `J` of a JWT's `eyJ`, `%`, a backslash or a line break. Without one only the finders of
- * `name: value`, of `Authorization` schemes and of known values as they are or in base64 have
- * anything to find; one search spares the others theirs.
+ * the `J` of a JWT's `eyJ`, a backslash, a line break, or an escape `%XX` (a `%` alone, as in
+ * "100%", is none). Without one only the finders of `name: value`, of `Authorization` schemes and of
+ * known values as they are or in base64 have anything to find; one search spares the others theirs.
  *
  * @param text - the text.
  */
@@ -171,4 +171,4 @@ export function needsFullScan(text: string): boolean {
 }
 
 /** Without the global flag: it keeps no state between calls. */
-const RARE = /[=<@J%\\\r\n]/;
+const RARE = /[=<@J\\\r\n]|%[0-9A-Fa-f]{2}/;
