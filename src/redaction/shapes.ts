@@ -179,12 +179,18 @@ const LONGEST_SCHEME = SCHEMES[0]?.scheme.length ?? 0;
 const SCHEME_INITIALS: ReadonlySet<number> = new Set(SCHEMES.map((s) => s.scheme.charCodeAt(0) | 0x20));
 
 /**
- * A blank after a scheme word, in any case. Looked for behind each blank, which is fast on any text
- * (a search for the words themselves runs every alternative at every position); with the words
- * factored by their common starts and each letter a class of both its cases, since the
- * case-insensitive flag makes the look behind twice as slow.
+ * A blank after a scheme word, in any case: the blank is found first, then the letter before it is
+ * checked against the schemes' last letters, which rules out most blanks at once, and only then the
+ * words. The words are factored by their common starts with each letter a class of both its cases,
+ * since the case-insensitive flag makes a look behind twice as slow.
  */
-const SCHEME_SOURCE = `(?<=${caseless(SCHEMES.map(({ scheme }) => scheme))})[ \\t]`;
+const SCHEME_SOURCE = (() => {
+  const words = SCHEMES.map(({ scheme }) => scheme);
+  const last = [
+    ...new Set(words.flatMap((word) => [word.at(-1)!.toLowerCase(), word.at(-1)!.toUpperCase()])),
+  ];
+  return `[ \\t](?<=[${last.join("")}][ \\t])(?<=${caseless(words)}[ \\t])`;
+})();
 
 /**
  * A regular expression's source that matches any of the words in any case, as a tree of their
