@@ -2,7 +2,7 @@ import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/c
 import type { CauseId } from "../catalog/index.js";
 import { classify, diagnosisOf, evidenceOf, withCatalog } from "../diagnose.js";
 import type { PreflightOptions } from "../preflight/types.js";
-import { credentialsOf, secretsOf } from "../redaction/redact.js";
+import { credentialsOf } from "../redaction/index.js";
 import { enrichError } from "../report/enrich.js";
 import { logDiagnosis, logger } from "../report/log.js";
 import { signalsFromResponse } from "../signals/response.js";
@@ -75,7 +75,7 @@ export function diagnosisPolicy<Own extends string = never>(
     error: unknown,
     request: PipelineRequest,
     diagnosis: Diagnosis<CauseId | Own> | undefined,
-    secrets: readonly string[] = secretsOf(request),
+    secrets: readonly string[] = credentialsOf(request).secrets,
   ): unknown {
     if (!diagnosis || typeof error !== "object" || error === null) return error;
     if (enrichError(error, diagnosis, secrets)) {

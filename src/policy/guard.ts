@@ -1,7 +1,7 @@
 import { RestError, type PipelineRequest } from "@azure/core-rest-pipeline";
 import { INSECURE_REQUEST_REFUSED } from "../codes.js";
 import { hostOf, isLoopbackHost, parseUrl } from "../net/hosts.js";
-import { carriesCredentials } from "../redaction/redact.js";
+import { carriesCredentials } from "../redaction/index.js";
 
 /**
  * Whether a request would carry credentials over plain HTTP to another machine: an http:// URL (read

@@ -1,5 +1,5 @@
 import { RestError, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { redact } from "../redaction/redact.js";
+import { redact } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 
 /** The largest error body parsed into `details`; a larger one is not an Azure error envelope. */

@@ -1,5 +1,5 @@
 import { attachDiagnosis } from "../diagnose.js";
-import { redact } from "../redaction/redact.js";
+import { redact } from "../redaction/index.js";
 import type { Diagnosis } from "../types.js";
 
 /** Starts the text the enrichment adds; its presence is what makes enriching idempotent. */

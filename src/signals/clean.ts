@@ -1,4 +1,4 @@
-import { mayHoldSecret, redact } from "../redaction/redact.js";
+import { redact } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 
 /** What a request id looks like: a GUID or a similar token; anything else is not quoted. */
@@ -6,33 +6,20 @@ const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 
 /**
  * Redacts, in one step, every text of the signals that came from the failure: the message, the body
- * excerpt, the service's code and message, and the request id. A code or message that stands in a
- * body excerpt with nothing to redact is clean too. A request id that is not shaped like one, or that
- * held a secret, is dropped: the server wrote it.
+ * excerpt, the service's code and message, and the request id. A request id that is not shaped like
+ * one, or that held a secret, is dropped: the server wrote it.
  *
  * @param signals - the raw signals; changed in place.
  * @param secrets - the request's credential values.
  */
 export function cleaned(signals: FailureSignals, secrets: readonly string[]): FailureSignals {
-  const body = signals.body;
-  // What stands in a body excerpt with nothing to redact is clean too: no second scan of it.
-  const cleanBody = mayHoldSecret(body, secrets) ? undefined : body;
-  if (cleanBody === undefined) signals.body = redact(body, secrets);
+  signals.body = redact(signals.body, secrets);
   signals.message = redact(signals.message, secrets);
-  if (signals.serviceMessage !== undefined) {
-    signals.serviceMessage = redactPart(signals.serviceMessage, cleanBody, secrets);
-  }
-  if (signals.serviceCode !== undefined) {
-    signals.serviceCode = redactPart(signals.serviceCode, cleanBody, secrets);
-  }
+  if (signals.serviceMessage !== undefined) signals.serviceMessage = redact(signals.serviceMessage, secrets);
+  if (signals.serviceCode !== undefined) signals.serviceCode = redact(signals.serviceCode, secrets);
   const requestId = signals.requestId;
   if (requestId !== undefined && (!REQUEST_ID.test(requestId) || redact(requestId, secrets) !== requestId)) {
     signals.requestId = undefined;
   }
   return signals;
-}
-
-/** A text read from the body, redacted unless it stands in a body excerpt with nothing to redact. */
-function redactPart(text: string, cleanBody: string | undefined, secrets: readonly string[]): string {
-  return cleanBody !== undefined && cleanBody.includes(text) ? text : redact(text, secrets);
 }

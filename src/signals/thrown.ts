@@ -1,6 +1,6 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
 import { serviceOfUserAgent } from "../services.js";
-import { credentialsOf } from "../redaction/redact.js";
+import { credentialsOf } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
 import { blankSignals, bounded, CODE_LIMIT, isRequestLike, isResponseLike, read, stringOr } from "./read.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
-import { redact } from "../../src/redaction/redact.js";
+import { redact } from "../../src/redaction/index.js";
 import { TEXT_LIMIT } from "../../src/signals/read.js";
 import { signalsFromResponse } from "../../src/signals/response.js";
 
