@@ -14,31 +14,83 @@ import {
 } from "./text.js";
 
 /**
+ * A known secret value as {@link findKnownValues} looks for it, made once for all the texts it is
+ * looked for in: the value, and the groups of four base64 characters its base64 spelling must hold
+ * at each of the three byte alignments, made on first need.
+ */
+export class KnownValue {
+  /** The value as it is. */
+  readonly value: string;
+  /** The groups of each alignment, once made: see {@link KnownValue.groupsAt}. */
+  private groups: (readonly string[] | null | undefined)[] | undefined;
+
+  /**
+   * Makes a value ready.
+   *
+   * @param value - the value.
+   */
+  constructor(value: string) {
+    this.value = value;
+  }
+
+  /**
+   * The first group of four base64 characters (and its base64url spelling when it differs) that only
+   * the value's bytes make at a byte alignment: a text without one holds no base64 of the value at
+   * that alignment. Null where the value is not ASCII, which rules nothing out.
+   *
+   * @param offset - the alignment, 0 to 2.
+   */
+  groupsAt(offset: number): readonly string[] | null {
+    this.groups ??= [undefined, undefined, undefined];
+    let groups = this.groups[offset];
+    if (groups === undefined) {
+      groups = groupsOf(this.value, offset);
+      this.groups[offset] = groups;
+    }
+    return groups;
+  }
+}
+
+/**
+ * The known values among `secrets` as {@link findKnownValues} takes them: strings of at least
+ * {@link SECRET_MIN_LENGTH} characters.
+ *
+ * @param secrets - the values; anything that is not a string is skipped.
+ */
+export function knownValues(secrets: readonly unknown[]): KnownValue[] {
+  const known: KnownValue[] = [];
+  for (const secret of secrets) {
+    if (typeof secret === "string" && secret.length >= SECRET_MIN_LENGTH) known.push(new KnownValue(secret));
+  }
+  return known;
+}
+
+/**
  * Reports every occurrence of known secret values: as they are, and for values of
  * {@link EXACT_SECRET_MIN_LENGTH} or more also URL-encoded, JSON-escaped (`\u002B`, `\/`), split by a
  * line break, and in base64 or base64url. Values shorter than that are found only as whole words;
  * values shorter than {@link SECRET_MIN_LENGTH} not at all.
  *
  * @param text - the text to read.
- * @param secrets - the values; anything that is not a string is skipped.
+ * @param known - the values, from {@link knownValues}.
  * @param ranges - where the occurrences are reported.
  * @param full - whether the text holds an escape or a line break, which spellings other than the
  *   plain one need, or may (`needsFullScan()`).
  */
 export function findKnownValues(
   text: string,
-  secrets: readonly unknown[],
+  known: readonly KnownValue[],
   ranges: Ranges,
   full: boolean,
 ): void {
-  for (const secret of secrets) {
-    if (typeof secret !== "string" || secret.length < SECRET_MIN_LENGTH) continue;
-    if (secret.length < EXACT_SECRET_MIN_LENGTH) {
-      findWholeWords(text, secret, ranges);
+  for (const secret of known) {
+    const value = secret.value;
+    if (value.length < EXACT_SECRET_MIN_LENGTH) {
+      findWholeWords(text, value, ranges);
       continue;
     }
-    findVerbatim(text, secret, ranges);
-    if (full) findSpellings(text, secret, ranges);
+    findVerbatim(text, value, ranges);
+    if (full) findSpellings(text, value, ranges);
     findBase64(text, secret, ranges);
   }
 }
@@ -258,15 +310,12 @@ function isEscapedBreak(code: number): boolean {
  * a longer encoded text, without the characters its neighbours would change. Each is made and looked
  * for only when the text holds its first whole group of four characters, which costs one search.
  */
-function findBase64(text: string, secret: string, ranges: Ranges): void {
+function findBase64(text: string, known: KnownValue, ranges: Ranges): void {
+  const secret = known.value;
   if (text.length < Math.floor((secret.length * 4) / 3) - 2) return;
   for (let offset = 0; offset < 3; offset++) {
-    // The first group of four that only the value's bytes make: from byte 0, 2 or 1.
-    const first = (3 - offset) % 3;
-    const a = secret.charCodeAt(first);
-    const b = secret.charCodeAt(first + 1);
-    const c = secret.charCodeAt(first + 2);
-    if ((a | b | c) < 0x80 && !holdsGroup(text, (a << 16) | (b << 8) | c)) continue;
+    const needed = known.groupsAt(offset);
+    if (needed !== null && !holdsAny(text, needed)) continue;
     const bytes = Buffer.from(secret, "utf8");
     const padded = Buffer.alloc(offset + bytes.length);
     bytes.copy(padded, offset);
@@ -279,18 +328,29 @@ function findBase64(text: string, secret: string, ranges: Ranges): void {
   }
 }
 
-/** Whether a text holds the four base64 or base64url characters of 24 bits. */
-function holdsGroup(text: string, bits: number): boolean {
-  const first = bits >> 18;
-  const second = (bits >> 12) & 63;
-  const third = (bits >> 6) & 63;
-  const fourth = bits & 63;
-  const group = String.fromCharCode(BASE64[first]!, BASE64[second]!, BASE64[third]!, BASE64[fourth]!);
-  if (text.includes(group)) return true;
-  if (first < 62 && second < 62 && third < 62 && fourth < 62) return false;
-  return text.includes(
-    String.fromCharCode(BASE64URL[first]!, BASE64URL[second]!, BASE64URL[third]!, BASE64URL[fourth]!),
-  );
+function holdsAny(text: string, needles: readonly string[]): boolean {
+  for (const needle of needles) if (text.includes(needle)) return true;
+  return false;
+}
+
+/**
+ * The first group of four characters that only the value's bytes make at one byte alignment (from
+ * byte 0, 2 or 1), in base64 and, when it differs, base64url; null where the value is not ASCII.
+ */
+function groupsOf(secret: string, offset: number): readonly string[] | null {
+  const first = (3 - offset) % 3;
+  const a = secret.charCodeAt(first);
+  const b = secret.charCodeAt(first + 1);
+  const c = secret.charCodeAt(first + 2);
+  if ((a | b | c) >= 0x80) return null;
+  const w = a >> 2;
+  const x = ((a & 3) << 4) | (b >> 4);
+  const y = ((b & 15) << 2) | (c >> 6);
+  const z = c & 63;
+  const base64 = String.fromCharCode(BASE64[w]!, BASE64[x]!, BASE64[y]!, BASE64[z]!);
+  // base64url differs only in the characters of sextets 62 and 63.
+  if (w < 62 && x < 62 && y < 62 && z < 62) return [base64];
+  return [base64, String.fromCharCode(BASE64URL[w]!, BASE64URL[x]!, BASE64URL[y]!, BASE64URL[z]!)];
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

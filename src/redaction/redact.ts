@@ -1,5 +1,5 @@
 import { EXACT_SECRET_MIN_LENGTH } from "../secrets.js";
-import { findKnownValues } from "./known.js";
+import { findKnownValues, knownValues, type KnownValue } from "./known.js";
 import { Ranges } from "./ranges.js";
 import { findShapes } from "./shapes.js";
 import { needsFullScan } from "./text.js";
@@ -31,7 +31,28 @@ export interface RedactOptions {
  */
 const CUT_MARGIN = 64 * 1024;
 
-const NO_SECRETS: readonly string[] = [];
+/**
+ * Known secret values made ready once for every text of a failure they are looked for in
+ * ({@link prepareSecrets}): {@link redact} takes them in place of the list.
+ */
+export interface PreparedSecrets {
+  /** The values, as given. */
+  readonly values: readonly unknown[];
+  /** The values {@link redact} looks for, with what their base64 spellings need. */
+  readonly known: readonly KnownValue[];
+}
+
+/**
+ * Makes known secret values ready to be looked for in many texts: what each text then costs is the
+ * searches alone.
+ *
+ * @param secrets - the values, such as `credentialsOf(request).secrets`.
+ */
+export function prepareSecrets(secrets: readonly string[]): PreparedSecrets {
+  return { values: secrets, known: knownValues(secrets) };
+}
+
+const NO_SECRETS: PreparedSecrets = prepareSecrets([]);
 
 /**
  * Removes secrets from a text: every known secret value in the spellings it may take, and everything
@@ -51,27 +72,29 @@ const NO_SECRETS: readonly string[] = [];
  * cut ordinary words.
  *
  * @param text - the text to clean.
- * @param secrets - known secret values, such as the request's api-key (`credentialsOf()` reads them).
+ * @param secrets - known secret values, such as the request's api-key (`credentialsOf()` reads them),
+ *   or the same made ready by {@link prepareSecrets} for several texts.
  * @param options - the length read in full.
  */
 export function redact(
   text: string,
-  secrets: readonly string[] = NO_SECRETS,
+  secrets: readonly string[] | PreparedSecrets = NO_SECRETS,
   options?: RedactOptions,
 ): string {
   try {
     if (typeof text !== "string") return WITHHELD;
+    const prepared = Array.isArray(secrets) ? prepareSecrets(secrets) : (secrets as PreparedSecrets);
     const limit = boundOf(options?.maxLength);
     const cut = text.length > limit;
-    const read = cut ? text.slice(0, limit + CUT_MARGIN + 6 * longest(secrets)) : text;
+    const read = cut ? text.slice(0, limit + CUT_MARGIN + 6 * longest(prepared.known)) : text;
     const ranges = new Ranges();
     const full = needsFullScan(read);
-    findKnownValues(read, secrets, ranges, full);
+    findKnownValues(read, prepared.known, ranges, full);
     findShapes(read, ranges, full);
     if (ranges.empty) return cut ? text.slice(0, limit) + cutNotice(text.length - limit) : text;
     const redacted = ranges.apply(read, cut ? limit : text.length);
     const result = cut ? redacted + cutNotice(text.length - limit) : redacted;
-    return holdsVerbatim(result, secrets) ? WITHHELD : result;
+    return holdsVerbatim(result, prepared.known) ? WITHHELD : result;
   } catch {
     return WITHHELD;
   }
@@ -88,18 +111,16 @@ function cutNotice(omitted: number): string {
   return `\n[${omitted} more characters withheld: too long to redact]`;
 }
 
-function longest(secrets: readonly unknown[]): number {
+function longest(known: readonly KnownValue[]): number {
   let length = 0;
-  for (const secret of secrets) if (typeof secret === "string") length = Math.max(length, secret.length);
+  for (const { value } of known) length = Math.max(length, value.length);
   return length;
 }
 
 /** The last guard: a known value still there, which no replacement should ever leave. */
-function holdsVerbatim(text: string, secrets: readonly unknown[]): boolean {
-  for (const secret of secrets) {
-    if (typeof secret === "string" && secret.length >= EXACT_SECRET_MIN_LENGTH && text.includes(secret)) {
-      return true;
-    }
+function holdsVerbatim(text: string, known: readonly KnownValue[]): boolean {
+  for (const { value } of known) {
+    if (value.length >= EXACT_SECRET_MIN_LENGTH && text.includes(value)) return true;
   }
   return false;
 }

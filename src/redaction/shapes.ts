@@ -220,8 +220,14 @@ function caseless(words: readonly string[], between = ""): string {
   return source(root, true);
 }
 
-/** Whether a text holds a scheme at all: without the global flag, so it keeps no state between calls. */
-const HOLDS_SCHEME = new RegExp(SCHEME_SOURCE);
+/**
+ * Whether a text holds a scheme at all: one word of the table followed by a blank, in any case.
+ * Without the global flag, so it keeps no state between calls.
+ */
+const HOLDS_SCHEME = new RegExp(
+  `(?:${SCHEMES.map(({ scheme }) => scheme.replace(/[-]/g, "\\-")).join("|")})[ \\t]`,
+  "i",
+);
 
 function isSchemeCharacter(code: number): boolean {
   return isAlphanumeric(code) || code === 0x2d;

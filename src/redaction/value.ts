@@ -1,7 +1,7 @@
 import { types } from "node:util";
 import { NameUse, isSecretName } from "./names.js";
 import { REDACTED } from "./ranges.js";
-import { redact } from "./redact.js";
+import { prepareSecrets, redact, type PreparedSecrets } from "./redact.js";
 
 /** Options of {@link redactValue}. */
 export interface RedactValueOptions {
@@ -28,16 +28,16 @@ const MAX_DEPTH = 64;
  * a cycle, or what lies past the depth or size bound is replaced by a marker.
  *
  * @param value - the value to copy.
- * @param secrets - known secret values.
+ * @param secrets - known secret values, or the same made ready by `prepareSecrets()`.
  * @param options - the depth and size copied.
  */
 export function redactValue(
   value: unknown,
-  secrets: readonly string[] = [],
+  secrets: readonly string[] | PreparedSecrets = [],
   options: RedactValueOptions = {},
 ): unknown {
   const walk: Walk = {
-    secrets,
+    secrets: Array.isArray(secrets) ? prepareSecrets(secrets) : (secrets as PreparedSecrets),
     depth: Math.min(Math.max(options.depth ?? 8, 0), MAX_DEPTH),
     nodes: Math.max(options.maxNodes ?? 10_000, 0),
     path: new Set(),
@@ -50,7 +50,7 @@ export function redactValue(
 }
 
 interface Walk {
-  readonly secrets: readonly string[];
+  readonly secrets: PreparedSecrets;
   readonly depth: number;
   /** How many more objects may be copied. */
   nodes: number;

@@ -172,6 +172,52 @@ describe("property: redaction", function () {
     );
   });
 
+  it("a text that stands as a JSON string in a clean text is clean: the signals' shortcut for a service's message", () => {
+    // The pieces a finder may start, end or cross at a boundary: names, separators, quotes, schemes.
+    const piece = fc.constantFrom(
+      "api-key",
+      "API_KEY",
+      "x-",
+      "sig",
+      "AccountKey",
+      "Bearer",
+      "SharedKey",
+      "eyJ",
+      "abcdefgh",
+      "a.b",
+      "0123456789",
+      ":",
+      "=",
+      " ",
+      "\t",
+      "'",
+      "%3A",
+      "%3d",
+      "<",
+      ">",
+      "</AccountKey>",
+      "@",
+      "://",
+      "&",
+      ",",
+      "}",
+      "-",
+      "_",
+    );
+    const plain = fc.array(piece, { maxLength: 8 }).map((parts) => parts.join(""));
+    const around = fc.array(fc.oneof(piece, fc.constantFrom('"', "\\", '\\"', "\n", "{", '":"')), {
+      maxLength: 6,
+    });
+    fc.assert(
+      fc.property(around, plain, around, secretArbitrary, (before, text, after, secret) => {
+        const whole = `${before.join("")}"${text}"${after.join("")}`;
+        if (redact(whole, [secret]) !== whole) return;
+        assert.equal(redact(text, [secret]), text, `clean in ${JSON.stringify(whole)}`);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it("redactValue() of any JSON value never throws and leaves no known secret", () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), secretArbitrary, (value, secret) => {
