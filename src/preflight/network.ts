@@ -3,6 +3,7 @@ import net from "node:net";
 import tls from "node:tls";
 import { isAbortError, withinLimits, type StepLimits } from "./limits.js";
 import { bare } from "../net/hosts.js";
+import { proxyCredentials, redact } from "../redaction/index.js";
 import type { ProxyRoute } from "./proxy.js";
 
 /** Where the preflight connects: the endpoint's host and port, and whether it speaks TLS. */
@@ -136,7 +137,9 @@ export function tunnel(route: ProxyRoute, target: Target, limits: StepLimits): P
           );
           const code = Number(status?.[1] ?? 0);
           if (code < 200 || code > 299) {
-            fail(new ProxyTunnelError(code, status?.[2] ?? "(not an HTTP answer)"));
+            // A proxy may echo the credentials it was sent: they never reach the error's message.
+            const said = redact(status?.[2] ?? "(not an HTTP answer)", proxyCredentials(route.url));
+            fail(new ProxyTunnelError(code, said));
             return;
           }
           socket.removeListener("error", fail);

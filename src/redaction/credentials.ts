@@ -113,6 +113,34 @@ export function carriesCredentials(request: PipelineRequest): boolean {
 }
 
 /**
+ * The secrets a proxy's URL carries, which a proxy may echo in its answer: the password as written
+ * and decoded, `user:password`, and the Basic credential sent for it (base64 of `user:password`).
+ * None for a URL without a password.
+ *
+ * @param url - the proxy's URL, credentials included.
+ */
+export function proxyCredentials(url: URL): string[] {
+  const secrets: string[] = [];
+  if (url.password === "") return secrets;
+  const user = decodeUserinfo(url.username);
+  const password = decodeUserinfo(url.password);
+  keep(secrets, url.password);
+  keep(secrets, password);
+  keep(secrets, `${user}:${password}`);
+  keep(secrets, Buffer.from(`${user}:${password}`, "utf8").toString("base64"));
+  return secrets;
+}
+
+/** Percent-decoding of a URL's userinfo (where `+` is itself), keeping a malformed one as written. */
+function decodeUserinfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
  * Keeps a header's secrets and returns the kind its scheme names (`"other"` for a credential in a
  * scheme the table does not name, undefined for an empty value or one that holds a URL or cookies).
  */

@@ -1,4 +1,9 @@
-export { carriesCredentials, credentialsOf, type RequestCredentials } from "./credentials.js";
+export {
+  carriesCredentials,
+  credentialsOf,
+  proxyCredentials,
+  type RequestCredentials,
+} from "./credentials.js";
 export { isSecretName, NameUse } from "./names.js";
 export { REDACTED } from "./ranges.js";
 export {
