@@ -6,6 +6,12 @@ import type { FailureSignals } from "../types.js";
 const DETAILS_LIMIT = 1024 * 1024;
 
 /**
+ * How many characters of the strings in `details` are read and kept, redacted: an Azure error
+ * envelope holds a few hundred; past the bound a string is cut and the rest withheld.
+ */
+const DETAILS_TEXT_LIMIT = 8 * 1024;
+
+/**
  * The error a client would reject a response with, as the SDK builds it: the service's message (or
  * `Unexpected status code`), its code, the status, the request and the response, and the parsed body
  * in `details`, redacted after parsing.
@@ -44,5 +50,5 @@ function parseBody(text: string | null | undefined, secrets: readonly string[]):
   } catch {
     return undefined;
   }
-  return redactValue(parsed, secrets);
+  return redactValue(parsed, secrets, { maxCharacters: DETAILS_TEXT_LIMIT });
 }

@@ -31,6 +31,11 @@ export interface RedactOptions {
  */
 const CUT_MARGIN = 64 * 1024;
 
+/** How far past a cut at `limit` the text is read: as far as the part kept, up to {@link CUT_MARGIN}. */
+function marginOf(limit: number): number {
+  return Math.min(CUT_MARGIN, limit);
+}
+
 /**
  * Known secret values made ready once for every text of a failure they are looked for in
  * ({@link prepareSecrets}): {@link redact} takes them in place of the list.
@@ -86,7 +91,7 @@ export function redact(
     const prepared = Array.isArray(secrets) ? prepareSecrets(secrets) : (secrets as PreparedSecrets);
     const limit = boundOf(options?.maxLength);
     const cut = text.length > limit;
-    const read = cut ? text.slice(0, limit + CUT_MARGIN + 6 * longest(prepared.known)) : text;
+    const read = cut ? text.slice(0, limit + marginOf(limit) + 6 * longest(prepared.known)) : text;
     const ranges = new Ranges();
     const full = needsFullScan(read);
     findKnownValues(read, prepared.known, ranges, full);

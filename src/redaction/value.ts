@@ -9,6 +9,12 @@ export interface RedactValueOptions {
   depth?: number;
   /** How many objects, arrays and errors are copied in all; the rest are withheld. Defaults to 10,000. */
   maxNodes?: number;
+  /**
+   * How many characters of strings (keys included) are read in all: the string that reaches the bound
+   * is cut there, as `redact()` cuts a long text, and later ones are withheld. Defaults to no bound
+   * but `redact()`'s own, string by string.
+   */
+  maxCharacters?: number;
 }
 
 /** What stands in for a value beyond the depth or size {@link redactValue} copies. */
@@ -40,6 +46,7 @@ export function redactValue(
     secrets: Array.isArray(secrets) ? prepareSecrets(secrets) : (secrets as PreparedSecrets),
     depth: Math.min(Math.max(options.depth ?? 8, 0), MAX_DEPTH),
     nodes: Math.max(options.maxNodes ?? 10_000, 0),
+    characters: Math.max(options.maxCharacters ?? Number.POSITIVE_INFINITY, 0),
     path: new Set(),
   };
   try {
@@ -54,12 +61,14 @@ interface Walk {
   readonly depth: number;
   /** How many more objects may be copied. */
   nodes: number;
+  /** How many more characters of strings may be read. */
+  characters: number;
   /** The objects being copied, from the root down: one met again is a cycle. */
   readonly path: Set<object>;
 }
 
 function copy(value: unknown, level: number, walk: Walk): unknown {
-  if (typeof value === "string") return redact(value, walk.secrets);
+  if (typeof value === "string") return text(value, walk);
   if (typeof value !== "object" || value === null) return value;
   if (walk.path.has(value)) return CIRCULAR;
   if (level >= walk.depth || walk.nodes <= 0) return VALUE_WITHHELD;
@@ -74,6 +83,15 @@ function copy(value: unknown, level: number, walk: Walk): unknown {
   } finally {
     walk.path.delete(value);
   }
+}
+
+/** A string redacted within what is left of the characters to read. */
+function text(value: string, walk: Walk): string {
+  if (walk.characters === Number.POSITIVE_INFINITY) return redact(value, walk.secrets);
+  if (walk.characters <= 0) return VALUE_WITHHELD;
+  const limit = walk.characters;
+  walk.characters -= Math.min(value.length, limit);
+  return redact(value, walk.secrets, { maxLength: limit });
 }
 
 function copyArray(array: readonly unknown[], level: number, walk: Walk): unknown[] {
@@ -95,7 +113,7 @@ function copyObject(object: object, level: number, walk: Walk): Record<string, u
       define(result, "…", VALUE_WITHHELD);
       break;
     }
-    define(result, redact(key, walk.secrets), copyField(key, read(object, key), level, walk));
+    define(result, text(key, walk), copyField(key, read(object, key), level, walk));
   }
   return result;
 }
@@ -111,20 +129,20 @@ function copyError(error: object, level: number, walk: Walk): Error {
   const message = read(error, "message");
   const cause = read(error, "cause");
   const result = new Error(
-    typeof message === "string" ? redact(message, walk.secrets) : "",
+    typeof message === "string" ? text(message, walk) : "",
     cause === undefined ? undefined : { cause: copy(cause, level + 1, walk) },
   );
   const name = read(error, "name");
-  if (typeof name === "string") result.name = redact(name, walk.secrets);
+  if (typeof name === "string") result.name = text(name, walk);
   const stack = read(error, "stack");
   result.stack =
-    typeof stack === "string" ? redact(stack, walk.secrets) : `${result.name}: ${result.message}`;
+    typeof stack === "string" ? text(stack, walk) : `${result.name}: ${result.message}`;
   const errors = read(error, "errors");
   if (Array.isArray(errors)) define(result, "errors", copy(errors, level + 1, walk));
   for (const key of Object.keys(error)) {
     if (key === "message" || key === "cause" || key === "stack" || key === "name" || key === "errors")
       continue;
-    define(result, redact(key, walk.secrets), copyField(key, read(error, key), level, walk));
+    define(result, text(key, walk), copyField(key, read(error, key), level, walk));
   }
   return result;
 }

@@ -1,5 +1,6 @@
 import { attachDiagnosis } from "../diagnose.js";
 import { prepareSecrets, redact, redactValue, type PreparedSecrets } from "../redaction/index.js";
+import { READ_LIMIT } from "../signals/read.js";
 import type { Diagnosis } from "../types.js";
 
 /** Starts the text the enrichment adds; its presence is what makes enriching idempotent. */
@@ -37,16 +38,13 @@ export function enrichError(error: object, diagnosis: Diagnosis, secrets: readon
   const record = error as { message?: unknown; stack?: unknown; diagnosis?: unknown };
   try {
     const original = typeof record.message === "string" ? record.message : "";
-    if (!original.includes(MARKER)) {
-      // Read first: V8 formats a stack on first access, from the message as it is at that moment.
-      const stack = typeof record.stack === "string" ? redact(record.stack, prepared) : undefined;
-      const cleaned = redact(original, prepared);
+    if (original.length > READ_LIMIT || !original.includes(MARKER)) {
+      const cleaned = original.length > READ_LIMIT ? unread(original) : redact(original, prepared, BOUND);
       const message = cleaned ? `${cleaned}\n${describe(diagnosis)}` : describe(diagnosis);
+      // Set first: a stack V8 has not formatted yet is then formatted from this message, not the long one.
       record.message = message;
-      if (stack !== undefined) {
-        // The stack's head repeats the message as it was when the error was made.
-        record.stack = original && stack.includes(cleaned) ? stack.replace(cleaned, message) : stack;
-      }
+      const stack: unknown = record.stack;
+      if (typeof stack === "string") record.stack = restack(stack, original, message, prepared);
     }
     Object.defineProperty(error, "diagnosis", {
       value: diagnosis,
@@ -59,6 +57,39 @@ export function enrichError(error: object, diagnosis: Diagnosis, secrets: readon
   }
   redactCauses(error, prepared);
   return true;
+}
+
+/**
+ * How much of an error's own text the enriched message keeps, redacted: a message longer than this is
+ * a body the client quoted whole (Storage's parse errors hold megabytes), cut here with a line telling
+ * how much was left out, so that the policy's work on a failure stays within milliseconds.
+ */
+export const ENRICHED_TEXT_LIMIT = 8 * 1024;
+
+const BOUND = { maxLength: ENRICHED_TEXT_LIMIT };
+
+/**
+ * The stack with its head's message replaced: V8 writes `Name: message` then the frames, so the head
+ * and the frames are redacted apart and the message is the one already redacted, not read twice. A
+ * stack written otherwise is redacted whole, within the same bound.
+ */
+function restack(stack: string, original: string, message: string, secrets: PreparedSecrets): string {
+  // One formatted before holds the long message: it is not read (see READ_LIMIT), only its head kept.
+  if (stack.length > READ_LIMIT) return `${message}\n    at ${unread(stack)}`;
+  const colon = stack.indexOf(": ");
+  const at = colon >= 0 && colon < 256 ? colon + 2 : -1;
+  for (const head of [message, original]) {
+    if (head !== "" && at >= 0 && stack.startsWith(head, at)) {
+      const frames = stack.slice(at + head.length);
+      return `${redact(stack.slice(0, at), secrets)}${message}${redact(frames, secrets, BOUND)}`;
+    }
+  }
+  return redact(stack, secrets, BOUND);
+}
+
+/** What stands for a text too long to read. */
+function unread(text: string): string {
+  return `[${text.length} characters withheld: too long to redact]`;
 }
 
 /** How many errors of a failure's `cause` chain and `errors` lists are redacted. */
@@ -80,7 +111,7 @@ function redactCauses(error: object, secrets: PreparedSecrets): void {
     const parent = queue.shift()!;
     for (const child of linked(parent)) {
       if (typeof child === "string") {
-        replace(parent, "cause", redact(child, secrets));
+        replace(parent, "cause", child.length > READ_LIMIT ? unread(child) : redact(child, secrets, BOUND));
       } else if (typeof child === "object" && child !== null && !seen.has(child)) {
         if (seen.size > MOST_CAUSES) {
           replace(parent, "cause", CAUSES_WITHHELD);
@@ -89,7 +120,7 @@ function redactCauses(error: object, secrets: PreparedSecrets): void {
         seen.add(child);
         // An error that cannot be changed (frozen) leaves as a redacted copy, when it is the cause.
         if (!redactOwnText(child, secrets) && linked(parent)[0] === child) {
-          replace(parent, "cause", redactValue(child, secrets));
+          replace(parent, "cause", redactValue(child, secrets, { maxCharacters: ENRICHED_TEXT_LIMIT }));
         }
         queue.push(child);
       }
@@ -117,7 +148,7 @@ function redactOwnText(error: object, secrets: PreparedSecrets): boolean {
     for (const key of ["stack", "message"] as const) {
       const text = record[key];
       if (typeof text !== "string") continue;
-      const clean = redact(text, secrets);
+      const clean = text.length > READ_LIMIT ? unread(text) : redact(text, secrets, BOUND);
       if (clean !== text && !replace(error, key, clean)) return false;
     }
     return true;

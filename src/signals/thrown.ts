@@ -3,7 +3,16 @@ import { serviceOfUserAgent } from "../services.js";
 import { credentialsOf } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
-import { blankSignals, bounded, CODE_LIMIT, isRequestLike, isResponseLike, read, stringOr } from "./read.js";
+import {
+  blankSignals,
+  bounded,
+  CODE_LIMIT,
+  isRequestLike,
+  isResponseLike,
+  read,
+  READ_LIMIT,
+  stringOr,
+} from "./read.js";
 import { addRequestFacts } from "./request.js";
 import { addResponseFacts } from "./response.js";
 
@@ -77,9 +86,8 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
 }
 
 function messageOf(error: unknown): string {
-  if (typeof error === "string") return error;
-  const message = read(error, "message");
-  return typeof message === "string" ? message : "";
+  const message = typeof error === "string" ? error : read(error, "message");
+  return typeof message === "string" && message.length <= READ_LIMIT ? message : "";
 }
 
 /**
@@ -99,7 +107,7 @@ function causeCode(error: unknown): string | undefined {
 /** The service whose client package threw a plain TypeError, from the stack's first Azure frame. */
 function thrownBy(error: unknown): FailureSignals["service"] {
   const stack = read(error, "stack");
-  if (typeof stack !== "string") return undefined;
+  if (typeof stack !== "string" || stack.length > READ_LIMIT) return undefined;
   const name = SDK_FRAME.exec(bounded(stack))?.[1];
   return name === undefined ? undefined : serviceOfUserAgent(`azsdk-js-${name}/`);
 }

@@ -4,6 +4,7 @@ import util from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import type { AccessToken, TokenCredential } from "@azure/identity";
 import { SearchClient, AzureKeyCredential } from "@azure/search-documents";
+import { AnonymousCredential, BlobServiceClient } from "@azure/storage-blob";
 import { diagnose, diagnosisPolicy } from "../../src/index.js";
 import { startHttpServer, type TestServer } from "../../standin/servers.js";
 import { failure } from "../support/clients.js";
@@ -141,6 +142,57 @@ describe("a key the service echoes shows nowhere the package writes", function (
       assertNowhere([JSON.stringify(diagnosis), util.inspect(diagnosis, { depth: Infinity })], KEY);
     });
   }
+
+  describe("Storage quoting a whole body in its error's message (a parse error)", () => {
+    let storage: TestServer;
+    let body = "";
+    before(async () => {
+      storage = await startHttpServer((req, res) => {
+        req.resume();
+        res.writeHead(400, {
+          "content-type": "application/xml",
+          "x-ms-request-id": "00000000-0000-0000-0000-0000000000b0",
+        });
+        res.end(body);
+      });
+    });
+    after(async () => storage.close());
+
+    async function storageFailure(text: string): Promise<Error> {
+      body = text;
+      const service = new BlobServiceClient(
+        `http://127.0.0.1:${storage.port}/account`,
+        new AnonymousCredential(),
+        {
+          retryOptions: { maxTries: 1 },
+          // Not in StoragePipelineOptions' type, taken at run time.
+          ...{ additionalPolicies: [{ policy: diagnosisPolicy(), position: "perCall" }] },
+        },
+      );
+      return (await failure(() => service.getProperties())) as Error;
+    }
+
+    it("100 KB: the message keeps 8 KiB of it, redacted, and says how much was left out", async () => {
+      const error = await storageFailure(`AccountKey=${KEY};${"x".repeat(100_000)}`);
+      assert.match(
+        error.message,
+        /AccountKey=REDACTED;x+\n\[\d+ more characters withheld: too long to redact\]\n\[azure-sdk-doctor\]/,
+      );
+      assert.ok(error.message.length < 10_000);
+      assert.ok(
+        String(error.stack).startsWith(`RestError: ${error.message}`),
+        "the stack's head is the new message",
+      );
+      assertNowhere(await everythingWritten(error), KEY);
+    });
+
+    it("over a megabyte: the message is not read at all, and says how long it was", async () => {
+      const error = await storageFailure(`AccountKey=${KEY};${"x".repeat(2_000_000)}`);
+      assert.match(error.message, /^\[\d{7} characters withheld: too long to redact\]\n\[azure-sdk-doctor\]/);
+      assert.ok(diagnose(error), "still diagnosed, from its code and response");
+      assertNowhere(await everythingWritten(error), KEY);
+    });
+  });
 
   it("a bearer token in the thrown error's cause chain: redacted, two causes deep", async () => {
     const credential: TokenCredential = {
