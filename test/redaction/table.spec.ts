@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { REDACTED, redact } from "../../src/redaction/index.js";
 import {
   AUTHORIZATION_SCHEMES,
@@ -64,4 +65,22 @@ describe("the table of secrets: every entry is redacted wherever it stands", () 
       check(`Authorization: ${scheme} ${credentials[credential]}`, `Authorization: ${scheme} `);
     });
   }
+});
+
+describe("the README says what the table holds", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = readme.slice(
+    readme.indexOf("## Logging and what is redacted"),
+    readme.indexOf("## Across a fleet"),
+  );
+
+  it("names every header, parameter and Authorization scheme of the table in its redaction section", () => {
+    const names = [
+      ...SECRET_HEADERS.map((header) => header.name),
+      ...SECRET_PARAMETERS.map((parameter) => parameter.name),
+      ...AUTHORIZATION_SCHEMES.map((scheme) => scheme.scheme),
+    ];
+    const missing = names.filter((name) => !section.toLowerCase().includes(`\`${name.toLowerCase()}`));
+    assert.deepEqual(missing, []);
+  });
 });
