@@ -11,6 +11,7 @@ export {
   prepareSecrets,
   redact,
   WITHHELD,
+  withinText,
   type PreparedSecrets,
   type RedactOptions,
 } from "./redact.js";
