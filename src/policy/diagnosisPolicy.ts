@@ -1,9 +1,5 @@
-import {
-  RestError,
-  type PipelinePolicy,
-  type PipelineRequest,
-  type PipelineResponse,
-} from "@azure/core-rest-pipeline";
+import { RestError } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import type { CauseId } from "../catalog/index.js";
 import { classify, diagnosisOf, evidenceOf, withCatalog } from "../diagnose.js";
 import type { PreflightOptions, PreflightReport } from "../preflight/types.js";
