@@ -1,10 +1,13 @@
-import { lowerCaseTextOf } from "../signals/read.js";
 import type { FailureSignals } from "../types.js";
 
 /** The failure's texts (message, service message, body), lower-cased once per failure and kept on it. */
 function textOf(signals: FailureSignals): string {
   if (signals.lowerCaseText !== undefined) return signals.lowerCaseText;
-  const text = lowerCaseTextOf(signals.message, signals.serviceMessage, signals.body);
+  // The SDK's message is usually the service's message, and a JSON body holds it too: scan it once.
+  const { message, body } = signals;
+  const service = signals.serviceMessage ?? "";
+  const repeated = service === message || body.includes(service);
+  const text = (repeated ? `${message}\n${body}` : `${message}\n${service}\n${body}`).toLowerCase();
   try {
     signals.lowerCaseText = text;
   } catch {

@@ -11,7 +11,6 @@ export {
   prepareSecrets,
   redact,
   WITHHELD,
-  withinText,
   type PreparedSecrets,
   type RedactOptions,
 } from "./redact.js";

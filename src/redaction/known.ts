@@ -40,25 +40,6 @@ export class KnownValue {
    *
    * @param offset - the alignment, 0 to 2.
    */
-  /**
-   * Whether a text may hold the value as it is or in base64, read on its lower-cased copy: a value
-   * none of whose spellings the copy holds, lower-cased too, is in no part of the text. A value that
-   * is not ASCII may change length when lower-cased, so it is always kept.
-   *
-   * @param lowerCaseText - the lower-cased text.
-   */
-  mayBeIn(lowerCaseText: string): boolean {
-    const value = this.value;
-    if (!ASCII.test(value) || lowerCaseText.includes(value.toLowerCase())) return true;
-    if (value.length < EXACT_SECRET_MIN_LENGTH) return false;
-    for (let offset = 0; offset < 3; offset++) {
-      const groups = this.groupsAt(offset);
-      if (groups === null) return true;
-      for (const group of groups) if (lowerCaseText.includes(group.toLowerCase())) return true;
-    }
-    return false;
-  }
-
   groupsAt(offset: number): readonly string[] | null {
     this.groups ??= [undefined, undefined, undefined];
     let groups = this.groups[offset];
@@ -371,9 +352,6 @@ function groupsOf(secret: string, offset: number): readonly string[] | null {
   if (w < 62 && x < 62 && y < 62 && z < 62) return [base64];
   return [base64, String.fromCharCode(BASE64URL[w]!, BASE64URL[x]!, BASE64URL[y]!, BASE64URL[z]!)];
 }
-
-/** Printable ASCII and controls only: lower-casing maps it letter for letter. */
-const ASCII = /^[\u0000-\u007f]*$/; // eslint-disable-line no-control-regex -- every ASCII code, controls included
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const BASE64: readonly number[] = [...`${ALPHABET}+/`].map((char) => char.charCodeAt(0));

@@ -1,7 +1,7 @@
 import { EXACT_SECRET_MIN_LENGTH } from "../secrets.js";
 import { findKnownValues, knownValues, type KnownValue } from "./known.js";
 import { Ranges } from "./ranges.js";
-import { findShapes, holdsScheme } from "./shapes.js";
+import { findShapes } from "./shapes.js";
 import { needsFullScan } from "./text.js";
 
 /**
@@ -45,13 +45,6 @@ export interface PreparedSecrets {
   readonly values: readonly unknown[];
   /** The values {@link redact} looks for, with what their base64 spellings need. */
   readonly known: readonly KnownValue[];
-  /**
-   * For texts a lower-cased whole holds ({@link withinText}): the values the whole may hold as they
-   * are or in base64, which is all a text without an escape or a line break is read for.
-   */
-  readonly present?: readonly KnownValue[];
-  /** For texts a lower-cased whole holds: whether the whole holds an `Authorization` scheme at all. */
-  readonly schemes?: boolean;
 }
 
 /**
@@ -62,25 +55,6 @@ export interface PreparedSecrets {
  */
 export function prepareSecrets(secrets: readonly string[]): PreparedSecrets {
   return { values: secrets, known: knownValues(secrets) };
-}
-
-/**
- * The same secrets made ready for the texts of one failure that a lower-cased text holds, each as it
- * is (the catalog's lower-cased text of a failure holds its message, service message and body): what
- * the whole lacks, none of them holds, so each is read only for the known values and the schemes the
- * whole may hold. A text with an escape or a line break is still read for every value, whose other
- * spellings the whole cannot rule out. Only for texts the whole holds.
- *
- * @param prepared - the secrets, from {@link prepareSecrets}.
- * @param lowerCaseWhole - a lower-cased text that holds every text these will be used on.
- */
-export function withinText(prepared: PreparedSecrets, lowerCaseWhole: string): PreparedSecrets {
-  return {
-    values: prepared.values,
-    known: prepared.known,
-    present: prepared.known.filter((value) => value.mayBeIn(lowerCaseWhole)),
-    schemes: holdsScheme(lowerCaseWhole),
-  };
 }
 
 const NO_SECRETS: PreparedSecrets = prepareSecrets([]);
@@ -120,8 +94,8 @@ export function redact(
     const read = cut ? text.slice(0, limit + marginOf(limit) + 6 * longest(prepared.known)) : text;
     const ranges = new Ranges();
     const full = needsFullScan(read);
-    findKnownValues(read, full ? prepared.known : (prepared.present ?? prepared.known), ranges, full);
-    findShapes(read, ranges, full, prepared.schemes ?? true);
+    findKnownValues(read, prepared.known, ranges, full);
+    findShapes(read, ranges, full);
     if (ranges.empty) return cut ? text.slice(0, limit) + cutNotice(text.length - limit) : text;
     const redacted = ranges.apply(read, cut ? limit : text.length);
     const result = cut ? redacted + cutNotice(text.length - limit) : redacted;

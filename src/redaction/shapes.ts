@@ -37,11 +37,10 @@ import {
  * @param ranges - where the secrets found are reported.
  * @param full - whether the text holds a character only some finders need (`needsFullScan()`): the
  *   others are skipped without one.
- * @param schemes - false when the text is known to hold no `Authorization` scheme ({@link holdsScheme}).
  */
-export function findShapes(text: string, ranges: Ranges, full: boolean, schemes: boolean): void {
+export function findShapes(text: string, ranges: Ranges, full: boolean): void {
   findNamedValues(text, ranges, full);
-  if (schemes) findSchemes(text, ranges);
+  findSchemes(text, ranges);
   if (!full) return;
   findElements(text, ranges);
   findJwts(text, ranges);
@@ -229,16 +228,6 @@ const HOLDS_SCHEME = new RegExp(
   `(?:${SCHEMES.map(({ scheme }) => scheme.replace(/[-]/g, "\\-")).join("|")})[ \\t]`,
   "i",
 );
-
-/**
- * Whether a text holds an `Authorization` scheme followed by a blank, in any case, which the scheme
- * finder needs: a text without one, or whose lower-cased copy has none, holds none in any part.
- *
- * @param text - the text, or a lower-cased text holding several.
- */
-export function holdsScheme(text: string): boolean {
-  return HOLDS_SCHEME.test(text);
-}
 
 function isSchemeCharacter(code: number): boolean {
   return isAlphanumeric(code) || code === 0x2d;

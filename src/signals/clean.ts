@@ -1,5 +1,4 @@
-import { prepareSecrets, redact, withinText, type PreparedSecrets } from "../redaction/index.js";
-import { lowerCaseTextOf } from "./read.js";
+import { prepareSecrets, redact, type PreparedSecrets } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 
 /** What a request id looks like: a GUID or a similar token; anything else is not quoted. */
@@ -27,20 +26,15 @@ const PLAIN_STRING = /^[^"\\\u0000-\u001f]*$/;
  * @param secrets - the request's credential values.
  */
 export function cleaned(signals: FailureSignals, secrets: readonly string[]): FailureSignals {
-  const { body, message, serviceMessage } = signals;
   const prepared = prepareSecrets(secrets);
-  // The catalog's lower-cased text holds the three texts: what it lacks, no one of them holds.
-  const lowerCaseText = lowerCaseTextOf(message, serviceMessage, body);
-  const parts = withinText(prepared, lowerCaseText);
-  const cleanBody = redact(body, parts);
+  const body = signals.body;
+  const cleanBody = redact(body, prepared);
   signals.body = cleanBody;
-  signals.message = redact(message, parts);
+  signals.message = redact(signals.message, prepared);
   const fromBody = cleanBody === body ? body : undefined;
-  if (serviceMessage !== undefined) signals.serviceMessage = redactPart(serviceMessage, fromBody, parts);
-  // Unchanged, they are what the catalog matches on: its lower-cased copy is made once.
-  const unchanged =
-    fromBody !== undefined && signals.message === message && signals.serviceMessage === serviceMessage;
-  signals.lowerCaseText = unchanged ? lowerCaseText : undefined;
+  if (signals.serviceMessage !== undefined) {
+    signals.serviceMessage = redactPart(signals.serviceMessage, fromBody, prepared);
+  }
   signals.serviceCode = shaped(signals.serviceCode, SERVICE_CODE, fromBody, prepared);
   signals.requestId = shaped(signals.requestId, REQUEST_ID, undefined, prepared);
   signals.nodeCode = named(signals.nodeCode, NODE_CODE, secrets);

@@ -103,19 +103,3 @@ export function isResponseLike(value: unknown): value is PipelineResponse {
     typeof read(value, "status") === "number" && typeof read(read(value, "headers"), "get") === "function"
   );
 }
-
-/**
- * The failure's texts lower-cased and joined, as the catalog matches phrases on them
- * (`FailureSignals.lowerCaseText`): the message, the service's message unless the message is it or the
- * body holds it, and the body excerpt.
- *
- * @param message - the message.
- * @param serviceMessage - the service's message, if any.
- * @param body - the body excerpt.
- */
-export function lowerCaseTextOf(message: string, serviceMessage: string | undefined, body: string): string {
-  const service = serviceMessage ?? "";
-  // The SDK's message is usually the service's message, and a JSON body holds it too: scan it once.
-  const repeated = service === message || body.includes(service);
-  return (repeated ? `${message}\n${body}` : `${message}\n${service}\n${body}`).toLowerCase();
-}
