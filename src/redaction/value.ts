@@ -135,8 +135,7 @@ function copyError(error: object, level: number, walk: Walk): Error {
   const name = read(error, "name");
   if (typeof name === "string") result.name = text(name, walk);
   const stack = read(error, "stack");
-  result.stack =
-    typeof stack === "string" ? text(stack, walk) : `${result.name}: ${result.message}`;
+  result.stack = typeof stack === "string" ? text(stack, walk) : `${result.name}: ${result.message}`;
   const errors = read(error, "errors");
   if (Array.isArray(errors)) define(result, "errors", copy(errors, level + 1, walk));
   for (const key of Object.keys(error)) {
