@@ -1,12 +1,14 @@
 /**
- * `npm run bench`: the success-path overhead of the policy, its own cost with telemetry on and off, diagnose() throughput, the preflight's
- * cost, and retained heap. Prints a table and writes the figures, with the machine they were taken
+ * `npm run bench`: the success-path overhead of the policy, its own cost with telemetry on and off,
+ * diagnose() throughput, the preflight's cost, what large plain and adversarial error bodies cost it,
+ * and retained heap. Prints a table and writes the figures, with the machine they were taken
  * on, to bench/results/latest.json. Run with `node --expose-gc --import tsx bench/main.ts`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { preflight } from "../src/preflight/preflight.js";
 import { measureDiagnose } from "./diagnose.js";
+import { DOS_SIZES, measureDos } from "./dos.js";
 import { startBenchServer, type Variant } from "./loopback.js";
 import { measureMemory } from "./memory.js";
 import { measureOverhead } from "./overhead.js";
@@ -17,6 +19,8 @@ const GOALS = {
   diagnosePerSecond: 500_000,
   worstCallUs: 50,
   policyOwnNs: 1000,
+  dosOwnMsAt64KB: 2,
+  dosOwnMsAt10MB: 50,
   preflightHandshakes: 1,
   retainedBytes: 1024 * 1024,
 };
@@ -61,6 +65,8 @@ try {
   const memory = await measureMemory(server);
   console.error("preflight...");
   const preflightFigures = withPreflight ? await measurePreflight(server) : undefined;
+  console.error("large error bodies...");
+  const dos = await measureDos();
 
   const rows: [string, string, string, string][] = [
     ["success path, no policy", `${fixed(overhead.variants.bare!.medianUs)} µs/request`, "", ""],
@@ -159,6 +165,32 @@ try {
   } else {
     rows.push(["preflight", "preflight() not available", "", ""]);
   }
+  // Large error bodies: the worst body at each size, per client, by the policy's own time.
+  for (const client of ["storage-blob", "search-documents"] as const) {
+    const own = (size: string) => dos.filter((row) => row.client === client && row.size === size);
+    const worst = (size: string) => own(size).reduce((a, b) => (b.ownMs > a.ownMs ? b : a));
+    for (const { size } of DOS_SIZES) {
+      const row = worst(size);
+      const goal =
+        size === "64 KB" ? GOALS.dosOwnMsAt64KB : size === "10 MB" ? GOALS.dosOwnMsAt10MB : undefined;
+      rows.push([
+        `${size} error bodies, ${client}: policy's own time, worst (${row.body})`,
+        `${fixed(row.ownMs, 2)} ms; whole call ${fixed(row.withoutMs)} -> ${fixed(row.withMs)} ms`,
+        goal === undefined ? "" : `≤ ${goal} ms`,
+        goal === undefined ? "" : mark(row.ownMs <= goal),
+      ]);
+    }
+    const linear = own("10 MB").every((big) => {
+      const small = own("1 MB").find((row) => row.body === big.body)!;
+      return big.ownMs <= 15 * Math.max(small.ownMs, 0.05);
+    });
+    rows.push([
+      `  ${client}: the policy's own time at 10 MB within 15 times 1 MB`,
+      linear ? "yes" : "no",
+      "linear",
+      mark(linear),
+    ]);
+  }
   const kib = (bytes: number): string => `${fixed(bytes / 1024)} KiB`;
   rows.push(
     [
@@ -202,6 +234,7 @@ try {
     diagnose: diagnosis,
     preflight: preflightFigures ?? null,
     memory,
+    largeErrorBodies: dos,
   };
   const directory = new URL("./results/", import.meta.url);
   mkdirSync(directory, { recursive: true });

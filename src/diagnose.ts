@@ -43,6 +43,17 @@ function oneLine(text: string): string {
   return line.length > DETAIL_LIMIT ? `${line.slice(0, DETAIL_LIMIT - 3)}...` : line;
 }
 
+const NO_ALTERNATIVES: readonly never[] = Object.freeze([]);
+
+/**
+ * A list a diagnosis shares with its rule or with other diagnoses, frozen: the catalog's already are;
+ * a rule of the user's, or one a `match` returns, is copied frozen, so that changing one diagnosis
+ * never changes another.
+ */
+function frozen<Item>(list: readonly Item[]): readonly Item[] {
+  return Object.isFrozen(list) ? list : Object.freeze([...list]);
+}
+
 /** The diagnosis a rule gives one failure. */
 function diagnosisFrom<Cause extends string>(
   rule: DiagnosisRule<Cause, Cause>,
@@ -53,10 +64,10 @@ function diagnosisFrom<Cause extends string>(
     cause: rule.cause,
     category: rule.category,
     summary: rule.summary,
-    remediation: rule.remediation,
-    docs: rule.docs,
+    remediation: frozen(rule.remediation),
+    docs: frozen(rule.docs),
     confidence: refinement.confidence ?? rule.confidence ?? "exact",
-    alternatives: refinement.alternatives ?? [],
+    alternatives: refinement.alternatives ? frozen(refinement.alternatives) : NO_ALTERNATIVES,
     retryable: rule.retryable ?? false,
     evidence,
   };

@@ -51,11 +51,35 @@ export type OperationKind =
   | "other";
 
 /**
- * Which credential a request carried, never its value: an `api-key` header, a bearer token, a Storage
- * account key (`Authorization: SharedKey`), a shared access signature (a `sig` query parameter), an App
- * Configuration access key (`Authorization: HMAC-SHA256`), or none.
+ * Which credential a request carried, never its value, as read from its headers and URL by the table
+ * of secrets (`secrets.ts`):
+ *
+ * - `"apiKey"`: a service key sent as it is (`api-key`: Azure AI Search, Azure OpenAI; `x-api-key`;
+ *   `aeg-sas-key`: Event Grid; `?api-key=`).
+ * - `"subscriptionKey"`: a Cognitive Services, API Management or Azure Maps subscription key.
+ * - `"functionKey"`: an Azure Functions key (`x-functions-key`, `?code=`).
+ * - `"bearer"`: a Microsoft Entra ID token (`Authorization: Bearer`, `?access_token=`).
+ * - `"basic"`: a user name and password (`Authorization: Basic`).
+ * - `"sharedKey"`: a Storage account key signature (`Authorization: SharedKey` or `SharedKeyLite`).
+ * - `"sas"`: a shared access signature (Storage's `?sig=`, Service Bus and Event Hubs'
+ *   `Authorization: SharedAccessSignature`, Event Grid's `aeg-sas-token`).
+ * - `"hmac"`: an access key signature (`Authorization: HMAC-SHA256`: App Configuration, Communication
+ *   Services).
+ * - `"other"`: an `Authorization` header in a scheme this table does not name (Cosmos DB's
+ *   `type=master&...` tokens, for one).
+ * - `"none"`: no credential at all.
  */
-export type CredentialKind = "apiKey" | "bearer" | "sharedKey" | "sas" | "hmac" | "none";
+export type CredentialKind =
+  | "apiKey"
+  | "subscriptionKey"
+  | "functionKey"
+  | "bearer"
+  | "basic"
+  | "sharedKey"
+  | "sas"
+  | "hmac"
+  | "other"
+  | "none";
 
 /** The facts a diagnosis was made from. Never holds a secret, a URL query string or a body. */
 export interface DiagnosisEvidence {

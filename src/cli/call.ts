@@ -3,7 +3,7 @@ import type { CauseId } from "../catalog/index.js";
 import { diagnose, diagnosisOf } from "../diagnose.js";
 import { diagnosisPolicy } from "../policy/diagnosisPolicy.js";
 import type { PreflightStatus } from "../preflight/types.js";
-import { redact } from "../redaction/redact.js";
+import { redact } from "../redaction/index.js";
 import { MARKER } from "../report/enrich.js";
 import type { Diagnosis } from "../types.js";
 import { importOptional, isMissing } from "./optional.js";

@@ -1,5 +1,5 @@
 import { preflight } from "../preflight/preflight.js";
-import { redact } from "../redaction/redact.js";
+import { redact } from "../redaction/index.js";
 import { parseCommandLine, USAGE, UsageError, type DoctorOptions } from "./args.js";
 import { cloudOf } from "./cloud.js";
 import { callNotMade, examine } from "./examine.js";

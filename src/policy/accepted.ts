@@ -1,5 +1,5 @@
 import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-import { carriesCredentials } from "../redaction/redact.js";
+import { carriesCredentials } from "../redaction/index.js";
 import { SERVICES } from "../services.js";
 import type { FailureSignals } from "../types.js";
 

@@ -6,6 +6,7 @@ import { isAbortError, withinLimits, type StepLimits } from "./limits.js";
 import { tapServerFlight, type ServerFlight } from "./tap.js";
 import { bare } from "../net/hosts.js";
 import type { ProxyRoute } from "../net/proxy.js";
+import { prepareSecrets, proxyCredentials, redact, type PreparedSecrets } from "../redaction/index.js";
 
 /** Where the preflight connects: the endpoint's host and port, and whether it speaks TLS. */
 export interface Target {
@@ -95,6 +96,23 @@ export class ProxyTunnelError extends Error {
   }
 }
 
+/**
+ * A proxy's answer with its status text, header values and body redacted.
+ *
+ * @param answer - what the proxy answered.
+ * @param secrets - the proxy's credentials.
+ */
+function redactedAnswer(answer: ProxyAnswer, secrets: PreparedSecrets): ProxyAnswer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(answer.headers)) headers[name] = redact(value, secrets);
+  return {
+    status: answer.status,
+    statusText: redact(answer.statusText, secrets),
+    headers,
+    body: redact(answer.body, secrets),
+  };
+}
+
 /** The most of a refusal's body the preflight waits for: enough for a page's title or first line. */
 export const PROXY_BODY_LIMIT = 4096;
 
@@ -168,9 +186,9 @@ export function tunnel(route: ProxyRoute, target: Target, limits: StepLimits): P
         const refuse = (): void => {
           clearTimeout(bodyTimer);
           if (!refusal) return;
-          fail(
-            new ProxyTunnelError({ ...refusal, body: body.subarray(0, PROXY_BODY_LIMIT).toString("utf8") }),
-          );
+          const answer = { ...refusal, body: body.subarray(0, PROXY_BODY_LIMIT).toString("utf8") };
+          // A proxy may echo the credentials it was sent: they never reach what the preflight reports.
+          fail(new ProxyTunnelError(redactedAnswer(answer, prepareSecrets(proxyCredentials(route.url)))));
         };
         const onData = (chunk: Buffer): void => {
           if (refusal) {

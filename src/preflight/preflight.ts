@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import type { CauseId } from "../catalog/index.js";
 import { diagnosisOf } from "../diagnose.js";
 import { bare } from "../net/hosts.js";
+import { prepareSecrets, proxyCredentials, redact, type PreparedSecrets } from "../redaction/index.js";
 import type { Diagnosis } from "../types.js";
 import { checkTrustedCertificate, presentedByPeer } from "./checks/certificate.js";
 import { describeAddresses } from "./checks/dns.js";
@@ -83,12 +84,14 @@ export async function preflightThrough(
   const target: Target = { host: bare(url.hostname), port: Number(url.port) || (secure ? 443 : 80) };
 
   const checks: PreflightCheck[] = [];
+  // A proxy may echo its credentials (a 407's status line, a page): no check's words carry them.
+  const secrets = prepareSecrets(choice.proxy ? proxyCredentials(choice.proxy.url) : []);
   const record = async (
     id: PreflightCheckId,
     check: () => CheckResult | Promise<CheckResult>,
   ): Promise<PreflightCheck> => {
     const start = performance.now();
-    const result = await check();
+    const result = redactResult(await check(), secrets);
     const done: PreflightCheck = { id, ...result, durationMs: Math.round(performance.now() - start) };
     checks.push(done);
     return done;
@@ -277,6 +280,17 @@ async function readingHandshakeOver(
     rethrowAbort(error);
     return { error, flight: { messages: [], certificates: [], encrypted: false } };
   }
+}
+
+/** A check's summary and its diagnosis's detail, redacted. */
+function redactResult(result: CheckResult, secrets: PreparedSecrets): CheckResult {
+  const summary = redact(result.summary, secrets);
+  const detail = result.diagnosis?.detail;
+  const diagnosis =
+    detail === undefined ? result.diagnosis : { ...result.diagnosis!, detail: redact(detail, secrets) };
+  return summary === result.summary && diagnosis === result.diagnosis
+    ? result
+    : { ...result, summary, diagnosis };
 }
 
 function failed(summary: string, diagnosis: Diagnosis<CauseId> | undefined): CheckResult {

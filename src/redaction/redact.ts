@@ -1,177 +1,131 @@
-import type { PipelineRequest } from "@azure/core-rest-pipeline";
-import { SECRET_HEADERS, SECRET_QUERY_PARAMETERS } from "../secrets.js";
-import type { CredentialKind } from "../types.js";
-
-/** What stands in for a secret. */
-export const REDACTED = "REDACTED";
-
-/**
- * Secrets by shape, for text where the exact value is not known: query parameters and
- * connection-string fields that carry keys, SAS signatures, headers written as text or JSON,
- * passwords in URLs (proxies), bearer and basic credentials, JWTs.
- */
-const SECRET_PATTERNS: readonly { hint: RegExp; pattern: RegExp }[] = [
-  {
-    hint: /=/,
-    pattern:
-      /\b((?:api[-_]?key|sig|signature|client_secret|clientsecret|access_token|refresh_token|code|password|secret|token|key)=)[^&\s"'<>;,]+/gi,
-  },
-  {
-    hint: /=/,
-    pattern:
-      /\b((?:AccountKey|SharedAccessKey|SharedAccessSignature|ClientSecret|Password)\s*=\s*)[^;\s"']+/gi,
-  },
-  {
-    hint: /(?:api[-_]?key|authorization|subscription-key|secret|password)["']?\s*[:=]/i,
-    pattern:
-      /\b((?:api[-_]?key|authorization|proxy-authorization|ocp-apim-subscription-key|client[-_]?secret|password)["']?\s*[:=]\s*["']?(?:(?:bearer|basic|sharedkey)\s+)?)[^\s,"';}]+/gi,
-  },
-  { hint: /:\/\/[^\s@]*@/, pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)[^\s/?#@]+(?=@)/gi },
-  { hint: /(?:bearer|basic)\s/i, pattern: /\b((?:bearer|basic)\s+)[A-Za-z0-9\-._~+/]{8,}=*/gi },
-  { hint: /eyJ/, pattern: /()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
-];
+import { EXACT_SECRET_MIN_LENGTH } from "../secrets.js";
+import { findKnownValues, knownValues, type KnownValue } from "./known.js";
+import { Ranges } from "./ranges.js";
+import { findShapes } from "./shapes.js";
+import { needsFullScan } from "./text.js";
 
 /**
- * What the patterns without a `=` or an `@` need (those two are found faster by a plain search):
- * a credential's word followed by `:`, a scheme followed by a space, or a JWT's start. "Authorization
- * failed." and "The provided application secret is invalid." hold none.
+ * What {@link redact} returns in place of a text it could not finish redacting: it never returns the
+ * text unredacted.
  */
-const SECRET_WORD_HINT =
-  /(?:bearer|basic)\s|eyJ|(?:api[-_]?key|authorization|subscription-key|secret|password)["']?\s*[:=]/i;
+export const WITHHELD = "[withheld: this text could not be redacted]";
 
-const QUERY_NAMES = SECRET_QUERY_PARAMETERS.map((name) => name.replace(/[-_]/g, "[-_]?")).join("|");
+/**
+ * The longest text {@link redact} reads in full by default, in UTF-16 code units (1 Mi). Beyond it
+ * the text is cut, and a line saying how much was left out takes the rest's place: an error message
+ * of a megabyte is already a whole response body, and the bound keeps the worst text to tens of
+ * milliseconds.
+ */
+export const MAX_REDACTED_LENGTH = 1024 * 1024;
 
-/** A secret query parameter anywhere in a URL, checked before the query string is parsed. */
-const SECRET_QUERY_HINT = new RegExp(`[?&](?:${QUERY_NAMES})=`, "i");
-
-/** A secret query parameter's name. */
-const SECRET_QUERY_NAME = new RegExp(`^(?:${QUERY_NAMES})$`, "i");
-
-/** The credentials a request carries: their values, to be removed wherever they appear, and their kind. */
-export interface RequestCredentials {
-  /** Header values and secret query parameters, each at least 4 characters long. */
-  secrets: string[];
-  /** Which credential the request carries; undefined when its headers cannot be read. */
-  kind: CredentialKind | undefined;
+/** Options of {@link redact}. */
+export interface RedactOptions {
+  /** The longest text read in full; longer ones are cut there. Defaults to {@link MAX_REDACTED_LENGTH}. */
+  maxLength?: number;
 }
 
 /**
- * The credential values a request carries, to be removed wherever they appear: header values and
- * secret query parameters.
+ * How far past a cut the text is still read, so that a secret or a value the cut falls inside is
+ * found whole and removed from the part kept: a named value or a JWT within it, and a known value in
+ * its longest spelling (six characters for each of its own, `\u002B`) beyond it.
+ */
+const CUT_MARGIN = 64 * 1024;
+
+/** How far past a cut at `limit` the text is read: as far as the part kept, up to {@link CUT_MARGIN}. */
+function marginOf(limit: number): number {
+  return Math.min(CUT_MARGIN, limit);
+}
+
+/**
+ * Known secret values made ready once for every text of a failure they are looked for in
+ * ({@link prepareSecrets}): {@link redact} takes them in place of the list.
+ */
+export interface PreparedSecrets {
+  /** The values, as given. */
+  readonly values: readonly unknown[];
+  /** The values {@link redact} looks for, with what their base64 spellings need. */
+  readonly known: readonly KnownValue[];
+}
+
+/**
+ * Makes known secret values ready to be looked for in many texts: what each text then costs is the
+ * searches alone.
  *
- * @param request - the request whose credentials to collect.
+ * @param secrets - the values, such as `credentialsOf(request).secrets`.
  */
-export function secretsOf(request: PipelineRequest): string[] {
-  return credentialsOf(request).secrets;
+export function prepareSecrets(secrets: readonly string[]): PreparedSecrets {
+  return { values: secrets, known: knownValues(secrets) };
 }
 
+const NO_SECRETS: PreparedSecrets = prepareSecrets([]);
+
 /**
- * The credentials a request carries, read in one pass over its headers. The api-key header is set
- * before a perCall policy runs; a bearer token only after, so a token credential shows as
- * `"bearer"` once the request has gone.
+ * Removes secrets from a text: every known secret value in the spellings it may take, and everything
+ * shaped like a secret in the table of `secrets.ts` (values after credential names in headers, query
+ * strings, connection strings, JSON and XML; credentials after an `Authorization` scheme; JWTs;
+ * passwords in URLs). Each is replaced by `REDACTED`, together with what is left of a word it was
+ * part of.
  *
- * @param request - the request whose credentials to collect.
- */
-export function credentialsOf(request: PipelineRequest): RequestCredentials {
-  const secrets: string[] = [];
-  let kind: CredentialKind | undefined;
-  try {
-    kind = "none";
-    for (const name of SECRET_HEADERS) {
-      const value = request.headers.get(name)?.trim();
-      if (value === undefined) continue;
-      if (name === "api-key") kind = "apiKey";
-      else if (name === "authorization" && kind === "none") kind = authorizationKind(value);
-      keep(secrets, value);
-      // "Bearer <token>", "Basic <credentials>": the credential alone may be echoed too.
-      const space = value.indexOf(" ");
-      if (space > 0) keep(secrets, value.slice(space + 1).trim());
-      // "SharedKey <account>:<signature>": Storage quotes the signature alone when it does not match.
-      if (SHARED_KEY_VALUE.test(value)) keep(secrets, value.slice(value.lastIndexOf(":") + 1));
-    }
-    const url = request.url;
-    const query = url.indexOf("?");
-    if (query >= 0 && SECRET_QUERY_HINT.test(url)) {
-      for (const [name, value] of new URLSearchParams(url.slice(query + 1))) {
-        if (SECRET_QUERY_NAME.test(name)) {
-          keep(secrets, value);
-          keep(secrets, encodeURIComponent(value));
-          if (kind === "none" && name.toLowerCase() === "sig") kind = "sas";
-        }
-      }
-    }
-  } catch {
-    // A request that cannot be read has no secrets we could find; the patterns still apply.
-    kind = undefined;
-  }
-  return { secrets, kind };
-}
-
-/** The schemes of an `Authorization` value, and the kind of credential each carries. */
-const AUTHORIZATION_KINDS: readonly [RegExp, CredentialKind][] = [
-  [/^bearer\s/i, "bearer"],
-  [/^sharedkey(?:lite)?\s/i, "sharedKey"],
-  [/^hmac-sha256\s/i, "hmac"],
-];
-
-const SHARED_KEY_VALUE = /^sharedkey(?:lite)?\s+[^:\s]+:\S/i;
-
-function authorizationKind(value: string): CredentialKind {
-  for (const [scheme, kind] of AUTHORIZATION_KINDS) if (scheme.test(value)) return kind;
-  return "none";
-}
-
-/** Keeps a secret value; values shorter than 4 characters are left out, they would redact words. */
-function keep(secrets: string[], value: string): void {
-  if (value.length >= 4) secrets.push(value);
-}
-
-/**
- * Whether redact() could change a text: it holds one of the secrets, or what some secret pattern
- * needs (a `=`, an `@`, a credential's word followed by `:`, a scheme followed by a space, a JWT's
- * start). A text for which this is false holds no secret, and neither does any part of it.
+ * The time is linear in the text's length whatever it holds, and a text with nothing to remove comes
+ * back as the same string. It never throws and never fails open: a text it cannot finish comes back
+ * as {@link WITHHELD}, and one longer than `maxLength` is cut there with a line telling how much was
+ * left out.
  *
- * @param text - the text to look at.
- * @param secrets - exact values to look for.
- */
-export function mayHoldSecret(text: string, secrets: readonly string[] = []): boolean {
-  for (const secret of secrets) if (text.includes(secret)) return true;
-  return text.includes("=") || text.includes("@") || SECRET_WORD_HINT.test(text);
-}
-
-/**
- * Removes secrets from a text: every known secret value, then anything shaped like one.
+ * Known values of 8 characters or more are removed wherever they appear: as they are, URL-encoded,
+ * JSON-escaped, split by one line break, and in base64 or base64url. Values of 4 to 7 characters only
+ * where they stand as a whole word, and shorter ones only by shape (`api-key: k`), since they would
+ * cut ordinary words.
  *
  * @param text - the text to clean.
- * @param secrets - exact values to remove, such as the request's api-key.
+ * @param secrets - known secret values, such as the request's api-key (`credentialsOf()` reads them),
+ *   or the same made ready by {@link prepareSecrets} for several texts.
+ * @param options - the length read in full.
  */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  // Most error texts hold nothing shaped like a secret: one scan rules them out, then each
-  // pattern runs only where its own hint is present.
-  if (!mayHoldSecret(text, secrets)) return text;
-  let result = text;
-  for (const secret of secrets) {
-    if (result.includes(secret)) result = result.split(secret).join(REDACTED);
+export function redact(
+  text: string,
+  secrets: readonly string[] | PreparedSecrets = NO_SECRETS,
+  options?: RedactOptions,
+): string {
+  try {
+    if (typeof text !== "string") return WITHHELD;
+    const prepared = Array.isArray(secrets) ? prepareSecrets(secrets) : (secrets as PreparedSecrets);
+    const limit = boundOf(options?.maxLength);
+    const cut = text.length > limit;
+    const read = cut ? text.slice(0, limit + marginOf(limit) + 6 * longest(prepared.known)) : text;
+    const ranges = new Ranges();
+    const full = needsFullScan(read);
+    findKnownValues(read, prepared.known, ranges, full);
+    findShapes(read, ranges, full);
+    if (ranges.empty) return cut ? text.slice(0, limit) + cutNotice(text.length - limit) : text;
+    const redacted = ranges.apply(read, cut ? limit : text.length);
+    const result = cut ? redacted + cutNotice(text.length - limit) : redacted;
+    return holdsVerbatim(result, prepared.known) ? WITHHELD : result;
+  } catch {
+    return WITHHELD;
   }
-  for (const { hint, pattern } of SECRET_PATTERNS) {
-    if (hint.test(result))
-      result = result.replace(pattern, (_match, prefix: string) => `${prefix}${REDACTED}`);
-  }
-  return result;
 }
 
-/**
- * Whether a request carries any credential of the table: a secret header, or a secret query
- * parameter in any case (`?SIG=`, `?API-KEY=`).
- *
- * @param request - the request.
- */
-export function carriesCredentials(request: PipelineRequest): boolean {
-  for (const name of SECRET_HEADERS) if (request.headers.has(name)) return true;
-  const query = request.url.indexOf("?");
-  if (query < 0) return false;
-  for (const [name] of new URLSearchParams(request.url.slice(query + 1))) {
-    if (SECRET_QUERY_NAME.test(name)) return true;
+/** The length read in full: the default for anything that is not a number. */
+function boundOf(maxLength: unknown): number {
+  return typeof maxLength === "number" && !Number.isNaN(maxLength)
+    ? Math.max(0, Math.floor(maxLength))
+    : MAX_REDACTED_LENGTH;
+}
+
+function cutNotice(omitted: number): string {
+  return `\n[${omitted} more characters withheld: too long to redact]`;
+}
+
+function longest(known: readonly KnownValue[]): number {
+  let length = 0;
+  for (const { value } of known) length = Math.max(length, value.length);
+  return length;
+}
+
+/** The last guard: a known value still there, which no replacement should ever leave. */
+function holdsVerbatim(text: string, known: readonly KnownValue[]): boolean {
+  for (const { value } of known) {
+    if (value.length >= EXACT_SECRET_MIN_LENGTH && text.includes(value)) return true;
   }
   return false;
 }

@@ -7,6 +7,14 @@ export const TEXT_LIMIT = 4096;
 /** How much of a body the rules see: the service's texts and a proxy page's telling start fit in it. */
 export const BODY_LIMIT = 1024;
 
+/**
+ * The longest text of an error that is read at all. Reading any part of a long string V8 built by
+ * joining others (a client's message that quotes a whole body) copies all of it first: a 10 MB message
+ * costs tens of milliseconds before its first character. A longer text counts as absent, and what the
+ * policy writes in its place says how long it was.
+ */
+export const READ_LIMIT = 1024 * 1024;
+
 /** The longest code or request id kept; real ones are far shorter. */
 export const CODE_LIMIT = 128;
 

@@ -1,5 +1,5 @@
 import type { HttpHeaders, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
-import { credentialsOf, type RequestCredentials } from "../redaction/redact.js";
+import { credentialsOf, type RequestCredentials } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
 import { parseServiceError } from "./envelope.js";

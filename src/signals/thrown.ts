@@ -1,6 +1,6 @@
 import type { PipelineRequest } from "@azure/core-rest-pipeline";
 import { serviceOfErrorName, serviceOfUserAgent } from "../services.js";
-import { credentialsOf } from "../redaction/redact.js";
+import { credentialsOf } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 import { cleaned } from "./clean.js";
 import { innerCodeOf } from "./envelope.js";
@@ -11,6 +11,7 @@ import {
   isRequestLike,
   isResponseLike,
   read,
+  READ_LIMIT,
   stringOr,
   TEXT_LIMIT,
 } from "./read.js";
@@ -205,9 +206,8 @@ function addCauseChain(signals: FailureSignals, error: unknown): void {
 }
 
 function messageOf(error: unknown): string {
-  if (typeof error === "string") return error;
-  const message = read(error, "message");
-  return typeof message === "string" ? message : "";
+  const message = typeof error === "string" ? error : read(error, "message");
+  return typeof message === "string" && message.length <= READ_LIMIT ? message : "";
 }
 
 /**
@@ -216,7 +216,7 @@ function messageOf(error: unknown): string {
  */
 function thrownBy(error: unknown): FailureSignals["service"] {
   const stack = read(error, "stack");
-  if (typeof stack !== "string") return undefined;
+  if (typeof stack !== "string" || stack.length > READ_LIMIT) return undefined;
   const frames = bounded(stack);
   if (!frames.includes("@azure")) return undefined;
   for (const frame of frames.matchAll(SDK_FRAMES)) {

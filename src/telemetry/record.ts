@@ -58,8 +58,8 @@ export function createDiagnosisTelemetry(): DiagnosisTelemetry {
         const span = context ? api.trace.getSpan(context) : undefined;
         if (span) setSpanAttributes(span, diagnosis);
         counter.add(diagnosis, serviceOf(diagnosis.evidence));
-      } catch (error) {
-        logger.verbose("Recording the diagnosis in OpenTelemetry failed; ignored:", String(error));
+      } catch {
+        ignored();
       }
     },
   };
@@ -80,8 +80,20 @@ export function recordDiagnosis(span: DiagnosisSpan | undefined, diagnosis: Diag
   try {
     if (span) setSpanAttributes(span, diagnosis);
     createCounter().add(diagnosis, serviceOf(diagnosis.evidence));
-  } catch (error) {
-    logger.verbose("Recording the diagnosis in OpenTelemetry failed; ignored:", String(error));
+  } catch {
+    ignored();
+  }
+}
+
+/**
+ * Notes a failure to record at verbose level. What was thrown is not read: its `toString` may throw,
+ * and so may a log sink; neither may reach the caller.
+ */
+function ignored(): void {
+  try {
+    logger.verbose("Recording the diagnosis in OpenTelemetry failed; ignored.");
+  } catch {
+    // The log sink threw too.
   }
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createAuthority, type Authority } from "../../standin/certs.js";
+import { createAuthority, selfSigned, type Authority } from "../../standin/certs.js";
 import { startLegacyTlsServer, startTlsServer, type TestServer } from "../../standin/servers.js";
 
 const run = promisify(execFile);
@@ -90,6 +90,76 @@ describe("preflight in processes that weaken TLS (child processes, real SearchCl
       assert.equal(server.requests.length, before, "nothing reached the server");
       assert.ok(!output.includes(API_KEY), "the api-key is not printed");
     });
+  });
+
+  describe("started with NODE_TLS_REJECT_UNAUTHORIZED=0, a passing endpoint that redirects to another origin", () => {
+    const env = { NODE_TLS_REJECT_UNAUTHORIZED: "0", REDIRECTS: "1" };
+    let selfSignedServer: TestServer;
+    let trustedTarget: TestServer;
+    let toSelfSigned: TestServer;
+    let toTrusted: TestServer;
+    const redirectTo = (target: () => TestServer) =>
+      startTlsServer({
+        ...ca.issue({}),
+        handler: (req, res) => {
+          res.writeHead(307, { location: `https://127.0.0.1:${target().port}${req.url ?? "/"}` }).end();
+        },
+      });
+    before(async () => {
+      selfSignedServer = await startTlsServer(selfSigned());
+      trustedTarget = await startTlsServer(ca.issue({}));
+      toSelfSigned = await redirectTo(() => selfSignedServer);
+      toTrusted = await redirectTo(() => trustedTarget);
+      servers.push(selfSignedServer, trustedTarget, toSelfSigned, toTrusted);
+    });
+
+    it("without the preflight, the SDK follows the redirect and the api-key reaches the self-signed server", async () => {
+      const before = selfSignedServer.requests.length;
+      const { outcome } = await request([], {
+        ...env,
+        ENDPOINT: `https://localhost:${toSelfSigned.port}`,
+        NODE_EXTRA_CA_CERTS: caFile,
+      });
+      assert.deepEqual(outcome, { sent: true, count: 42 });
+      assert.equal(selfSignedServer.requests.length, before + 1);
+      assert.equal(selfSignedServer.requests.at(-1)?.headers["api-key"], API_KEY);
+    });
+
+    for (const position of ["perCall", "perRetry"]) {
+      it(`with the preflight (${position}), the redirect's target fails its own preflight and never gets the request`, async () => {
+        const before = selfSignedServer.requests.length;
+        const { outcome, output } = await request([], {
+          ...env,
+          ENDPOINT: `https://localhost:${toSelfSigned.port}`,
+          NODE_EXTRA_CA_CERTS: caFile,
+          PREFLIGHT: "1",
+          POSITION: position,
+        });
+        assert.equal(outcome.sent, false);
+        assert.equal(outcome.code, "PreflightFailed");
+        assert.match(
+          outcome.message ?? "",
+          new RegExp(`^Preflight of https://127\\.0\\.0\\.1:${selfSignedServer.port} failed`),
+        );
+        assert.equal(outcome.checks?.find((check) => check.id === "tls")?.status, "fail");
+        assert.equal(selfSignedServer.requests.length, before, "nothing reached the self-signed server");
+        assert.ok(!output.includes(API_KEY), "the api-key is not printed");
+      });
+
+      it(`with the preflight (${position}), a redirect's target that passes gets the request, once`, async () => {
+        const before = trustedTarget.requests.length;
+        const { outcome } = await request([], {
+          ...env,
+          ENDPOINT: `https://localhost:${toTrusted.port}`,
+          NODE_EXTRA_CA_CERTS: caFile,
+          PREFLIGHT: "1",
+          POSITION: position,
+        });
+        assert.deepEqual(outcome, { sent: true, count: 42 });
+        assert.equal(trustedTarget.requests.length, before + 1);
+        assert.equal(trustedTarget.requests.at(-1)?.headers["api-key"], API_KEY);
+      });
+    }
   });
 
   describe("started with NODE_TLS_REJECT_UNAUTHORIZED=0, against a TLS-inspecting proxy's certificate", () => {

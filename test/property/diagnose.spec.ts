@@ -14,6 +14,38 @@ const CATEGORIES = new Set<string>(DOCUMENTED_CATEGORIES);
 const CAUSES = new Set<string>(catalog.map((rule) => rule.cause));
 const EVIDENCE_KEYS = new Set<string>(DOCUMENTED_EVIDENCE_KEYS);
 
+/** Each evidence field's documented type: a code, an id, one of its values; never free text. */
+const EVIDENCE_TYPES: Record<string, (value: unknown) => boolean> = {
+  status: (value) => Number.isInteger(value),
+  serviceCode: (value) => typeof value === "string" && /^[A-Za-z0-9][\w.:/-]*$/.test(value),
+  nodeCode: (value) => typeof value === "string" && /^[A-Za-z][A-Za-z0-9_]*$/.test(value),
+  errorName: (value) => typeof value === "string" && /^[A-Za-z_$][\w$]*$/.test(value),
+  requestId: (value) => typeof value === "string" && /^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(value),
+  service: (value) =>
+    ["search", "storage", "keyVault", "appConfiguration", "resourceManager", "entraId"].includes(
+      value as string,
+    ),
+  method: (value) =>
+    ["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"].includes(
+      value as string,
+    ),
+  host: (value) => typeof value === "string" && !/[/?#@\s]/.test(value),
+  operation: (value) => typeof value === "string" && /^[a-z][A-Za-z]*$/.test(value),
+  credential: (value) =>
+    [
+      "apiKey",
+      "subscriptionKey",
+      "functionKey",
+      "bearer",
+      "basic",
+      "sharedKey",
+      "sas",
+      "hmac",
+      "other",
+      "none",
+    ].includes(value as string),
+};
+
 /** What a user may rely on in a diagnosis, whatever the input was. */
 function assertValidDiagnosis(diagnosis: Diagnosis): void {
   assert.ok(CAUSES.has(diagnosis.cause), `a catalog cause: ${diagnosis.cause}`);
@@ -33,6 +65,7 @@ function assertValidDiagnosis(diagnosis: Diagnosis): void {
     assert.ok(["string", "number"].includes(typeof value), `evidence ${key} is a plain value`);
     if (typeof value === "string")
       assert.ok(value.length <= 128 || key === "host", `evidence ${key} is bounded`);
+    assert.ok(EVIDENCE_TYPES[key]?.(value), `evidence ${key} has its documented type: ${String(value)}`);
   }
   assert.doesNotThrow(() => JSON.stringify(diagnosis), "a diagnosis serialises");
 }

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { diagnosisOf } from "../../diagnose.js";
 import { bare, isLoopbackHost } from "../../net/hosts.js";
-import { redact } from "../../redaction/redact.js";
+import { redact } from "../../redaction/index.js";
 import type { PreflightCheck } from "../types.js";
 
 /** The Azure AI Search host suffixes, one per cloud. */
