@@ -1,5 +1,6 @@
 import { catalog, type CauseId } from "./catalog/index.js";
 import { read } from "./signals/read.js";
+import { evidenceFrom, redactedSignals, redactedText } from "./signals/clean.js";
 import { signalsFromThrown } from "./signals/thrown.js";
 import type {
   Diagnosis,
@@ -10,20 +11,14 @@ import type {
   ServiceId,
 } from "./types.js";
 
-/** Picks the facts that may leave the process: these ten fields, and nothing else of the signals. */
+/**
+ * Picks the facts that may leave the process: these ten fields, and nothing else of the signals; the
+ * ones the server or the thrower wrote are kept only when they have their shape and hold no secret.
+ *
+ * @param signals - the failure's signals.
+ */
 export function evidenceOf(signals: FailureSignals): DiagnosisEvidence {
-  const evidence: DiagnosisEvidence = {};
-  if (signals.status !== undefined) evidence.status = signals.status;
-  if (signals.serviceCode !== undefined) evidence.serviceCode = signals.serviceCode;
-  if (signals.nodeCode !== undefined) evidence.nodeCode = signals.nodeCode;
-  if (signals.errorName !== undefined) evidence.errorName = signals.errorName;
-  if (signals.requestId !== undefined) evidence.requestId = signals.requestId;
-  if (signals.service !== undefined) evidence.service = signals.service;
-  if (signals.method !== undefined) evidence.method = signals.method;
-  if (signals.host !== undefined) evidence.host = signals.host;
-  if (signals.operation !== undefined) evidence.operation = signals.operation;
-  if (signals.credential !== undefined) evidence.credential = signals.credential;
-  return evidence;
+  return evidenceFrom(signals);
 }
 
 /** Control characters, and the line separators some terminals and logs honour. */
@@ -54,11 +49,19 @@ function frozen<Item>(list: readonly Item[]): readonly Item[] {
   return Object.isFrozen(list) ? list : Object.freeze([...list]);
 }
 
-/** The diagnosis a rule gives one failure. */
+/**
+ * The diagnosis a rule gives one failure.
+ *
+ * @param rule - the rule.
+ * @param evidence - the failure's evidence.
+ * @param refinement - what the rule's `match` returned.
+ * @param signals - the raw signals, whose secrets a detail built from them is redacted with.
+ */
 function diagnosisFrom<Cause extends string>(
   rule: DiagnosisRule<Cause, Cause>,
   evidence: DiagnosisEvidence,
   refinement: RuleMatch<Cause>,
+  signals?: FailureSignals,
 ): Diagnosis<Cause> {
   const diagnosis: Diagnosis<Cause> = {
     cause: rule.cause,
@@ -72,30 +75,37 @@ function diagnosisFrom<Cause extends string>(
     evidence,
   };
   if (typeof refinement.detail === "string" && refinement.detail !== "") {
-    diagnosis.detail = oneLine(refinement.detail);
+    // Built from the failure's own texts: redacted here, once, as it leaves.
+    diagnosis.detail = oneLine(signals ? redactedText(refinement.detail, signals) : refinement.detail);
   }
   return diagnosis;
 }
 
+/** The catalog's own entries, which read a failure's raw texts and only say what they found. */
+const BUILT_IN: ReadonlySet<object> = new Set(catalog);
+
 /**
  * Finds the first rule that matches the signals and builds its diagnosis. A rule that throws is
- * skipped: a broken custom rule must not hide the failure it was asked about.
+ * skipped: a broken custom rule must not hide the failure it was asked about. The catalog's rules
+ * read the failure as it is; a rule of your own sees it redacted, made once, on first need. What
+ * leaves, the evidence and the detail, is redacted either way.
  *
- * @param signals - the facts of the failure.
+ * @param signals - the facts of the failure, as the signals module read them.
  * @param rules - the rules to try, in order.
  */
 export function classify<Cause extends string = CauseId>(
   signals: FailureSignals,
   rules: readonly DiagnosisRule<Cause, Cause>[] = catalog as readonly DiagnosisRule<Cause, Cause>[],
 ): Diagnosis<Cause> | undefined {
+  let redacted: FailureSignals | undefined;
   for (const rule of candidates(rules, signals)) {
     let result: boolean | RuleMatch<Cause>;
     try {
-      result = rule.match!(signals);
+      result = rule.match!(BUILT_IN.has(rule) ? signals : (redacted ??= redactedSignals(signals)));
     } catch {
       continue;
     }
-    if (result) return diagnosisFrom(rule, evidenceOf(signals), result === true ? {} : result);
+    if (result) return diagnosisFrom(rule, evidenceOf(signals), result === true ? {} : result, signals);
   }
   return undefined;
 }

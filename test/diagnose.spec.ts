@@ -415,3 +415,42 @@ describe("diagnose(): every evidence field is a primitive of its documented type
     assert.equal(diagnosis?.evidence.method, undefined);
   });
 });
+
+describe("diagnose(): a rule of your own sees the failure redacted", () => {
+  it("gets the message, body and the service's message with the request's key and secret shapes removed", () => {
+    const key = "own-rule-key-0123456789abcdef";
+    const request = createPipelineRequest({ url: "https://contoso-search.search.windows.net/indexes" });
+    request.headers.set("api-key", key);
+    const body = JSON.stringify({
+      error: { code: "Odd", message: `The key ${key} is odd; AccountKey=abc123def456==` },
+    });
+    const response = { request, status: 400, headers: createHttpHeaders(), bodyAsText: body };
+    const error = Object.defineProperties(new RestError(`The key ${key} is odd`, { statusCode: 400 }), {
+      request: { value: request },
+      response: { value: response },
+    });
+    const seen: string[] = [];
+    const diagnosis = diagnose(error, {
+      rules: [
+        {
+          cause: "ownRule",
+          category: "request",
+          signal: "test",
+          summary: "A rule of your own.",
+          remediation: ["Nothing to do."],
+          docs: ["https://example.invalid/"],
+          match: (s) => {
+            seen.push(s.message, s.body, s.serviceMessage ?? "", s.lowerCaseText ?? "");
+            return { detail: `It said: ${s.serviceMessage ?? ""}` };
+          },
+        },
+      ],
+    });
+    assert.equal(diagnosis?.cause, "ownRule");
+    for (const text of [...seen, diagnosis?.detail ?? ""]) {
+      assert.ok(!text.includes(key), text);
+      assert.ok(!text.includes("abc123def456"), text);
+    }
+    assert.match(seen[0] ?? "", /REDACTED/);
+  });
+});

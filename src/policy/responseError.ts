@@ -1,5 +1,6 @@
 import { RestError, type PipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
-import { redactValue } from "../redaction/index.js";
+import { redact, redactValue } from "../redaction/index.js";
+import { evidenceFrom } from "../signals/clean.js";
 import type { FailureSignals } from "../types.js";
 
 /** The largest error body parsed into `details`; a larger one is not an Azure error envelope. */
@@ -18,7 +19,7 @@ const DETAILS_TEXT_LIMIT = 8 * 1024;
  *
  * @param request - the request.
  * @param response - the failing response.
- * @param signals - the failure's signals, which hold the service's code and message.
+ * @param signals - the failure's raw signals, which hold the service's code and message.
  * @param secrets - the request's credential values.
  */
 export function responseError(
@@ -27,12 +28,17 @@ export function responseError(
   signals: FailureSignals,
   secrets: readonly string[],
 ): RestError {
-  const error = new RestError(signals.serviceMessage ?? `Unexpected status code: ${response.status}`, {
-    code: signals.serviceCode,
-    statusCode: response.status,
-    request,
-    response,
-  });
+  const message = signals.serviceMessage;
+  const error = new RestError(
+    message === undefined ? `Unexpected status code: ${response.status}` : redact(message, secrets),
+    {
+      // The service's code as the evidence keeps it: of its shape, and holding no secret.
+      code: evidenceFrom(signals).serviceCode,
+      statusCode: response.status,
+      request,
+      response,
+    },
+  );
   error.details = parseBody(response.bodyAsText, secrets);
   return error;
 }

@@ -1,5 +1,6 @@
 import { prepareSecrets, redact, type PreparedSecrets } from "../redaction/index.js";
-import type { FailureSignals } from "../types.js";
+import type { DiagnosisEvidence, FailureSignals } from "../types.js";
+import { SECRETS, type RawSignals } from "./read.js";
 
 /** What a request id looks like: a GUID or a similar token; anything else is not quoted. */
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -18,45 +19,109 @@ const ERROR_NAME = /^[A-Za-z_$][\w$]*$/;
 const PLAIN_STRING = /^[^"\\\u0000-\u001f]*$/;
 
 /**
- * Redacts, in one step, every text of the signals that came from the failure: the message, the body
- * excerpt, the service's message, problem type and authentication detail, the challenge's reason, and
- * what answered in the service's place (Server, Via, X-Squid-Error, the realm). The codes and the
- * request id leave as evidence, written by the server or the thrower: each is dropped unless it has
- * its shape and holds no secret.
+ * Keeps the request's credential values on its raw signals, to redact what leaves of them.
  *
- * @param signals - the raw signals; changed in place.
+ * @param signals - the raw signals.
  * @param secrets - the request's credential values.
  */
-export function cleaned(signals: FailureSignals, secrets: readonly string[]): FailureSignals {
+export function withSecrets<T extends FailureSignals>(signals: T, secrets: readonly string[]): T {
+  (signals as unknown as RawSignals)[SECRETS] = secrets;
+  return signals;
+}
+
+/**
+ * The credential values kept on raw signals, or none.
+ *
+ * @param signals - the signals.
+ */
+export function secretsOf(signals: FailureSignals): readonly string[] {
+  return (signals as Partial<RawSignals>)[SECRETS] ?? [];
+}
+
+/**
+ * A copy of the signals with every text that came from the failure redacted: what a rule of your own
+ * sees. The message, the body excerpt, the service's message, problem type and authentication detail,
+ * the challenge's reason, and what answered in the service's place (Server, Via, X-Squid-Error, the
+ * realm); the codes and the request id are dropped unless they have their shape and hold no secret.
+ *
+ * @param signals - the raw signals, left as they are.
+ */
+export function redactedSignals(signals: FailureSignals): FailureSignals {
+  const secrets = secretsOf(signals);
   const prepared = prepareSecrets(secrets);
+  const copy: FailureSignals = { ...signals, lowerCaseText: undefined };
   const body = signals.body;
   const cleanBody = redact(body, prepared);
-  signals.body = cleanBody;
-  signals.message = redact(signals.message, prepared);
+  copy.body = cleanBody;
+  copy.message = redact(signals.message, prepared);
   const fromBody = cleanBody === body ? body : undefined;
   if (signals.serviceMessage !== undefined) {
-    signals.serviceMessage = redactPart(signals.serviceMessage, fromBody, prepared);
+    copy.serviceMessage = redactPart(signals.serviceMessage, fromBody, prepared);
   }
-  signals.serviceCode = shaped(signals.serviceCode, SERVICE_CODE, fromBody, prepared);
-  signals.innerCode = shaped(signals.innerCode, SERVICE_CODE, fromBody, prepared);
+  copy.serviceCode = shaped(signals.serviceCode, SERVICE_CODE, fromBody, prepared);
+  copy.innerCode = shaped(signals.innerCode, SERVICE_CODE, fromBody, prepared);
   if (signals.problemType !== undefined) {
-    signals.problemType = redactPart(signals.problemType, fromBody, prepared);
+    copy.problemType = redactPart(signals.problemType, fromBody, prepared);
   }
   if (signals.authenticationDetail !== undefined) {
-    signals.authenticationDetail = redact(signals.authenticationDetail, prepared);
+    copy.authenticationDetail = redact(signals.authenticationDetail, prepared);
   }
   // Headers, not the body: always redacted.
   if (signals.challengeDescription !== undefined) {
-    signals.challengeDescription = redact(signals.challengeDescription, prepared);
+    copy.challengeDescription = redact(signals.challengeDescription, prepared);
   }
-  if (signals.server !== undefined) signals.server = redact(signals.server, prepared);
-  if (signals.via !== undefined) signals.via = redact(signals.via, prepared);
-  if (signals.squidError !== undefined) signals.squidError = redact(signals.squidError, prepared);
-  if (signals.basicRealm !== undefined) signals.basicRealm = redact(signals.basicRealm, prepared);
-  signals.requestId = shaped(signals.requestId, REQUEST_ID, undefined, prepared);
-  signals.nodeCode = named(signals.nodeCode, NODE_CODE, secrets);
-  signals.errorName = named(signals.errorName, ERROR_NAME, secrets);
-  return signals;
+  if (signals.server !== undefined) copy.server = redact(signals.server, prepared);
+  if (signals.via !== undefined) copy.via = redact(signals.via, prepared);
+  if (signals.squidError !== undefined) copy.squidError = redact(signals.squidError, prepared);
+  if (signals.basicRealm !== undefined) copy.basicRealm = redact(signals.basicRealm, prepared);
+  copy.requestId = shaped(signals.requestId, REQUEST_ID, undefined, prepared);
+  copy.nodeCode = named(signals.nodeCode, NODE_CODE, secrets);
+  copy.errorName = named(signals.errorName, ERROR_NAME, secrets);
+  return copy;
+}
+
+/**
+ * The facts of raw signals that leave as a diagnosis's evidence. The codes, names and request id were
+ * written by the server or the thrower: each is kept only when it has its shape and holds no secret;
+ * the rest the package read itself (a status, a host, the service, a method of a known set).
+ *
+ * @param signals - the raw signals.
+ */
+export function evidenceFrom(signals: FailureSignals): DiagnosisEvidence {
+  const evidence: DiagnosisEvidence = {};
+  if (signals.status !== undefined) evidence.status = signals.status;
+  const secrets = secretsOf(signals);
+  // Made once, and only for a failure that holds a server's code or id to check.
+  let prepared: PreparedSecrets | undefined;
+  if (signals.serviceCode !== undefined) {
+    prepared = prepareSecrets(secrets);
+    const code = shaped(signals.serviceCode, SERVICE_CODE, undefined, prepared);
+    if (code !== undefined) evidence.serviceCode = code;
+  }
+  const nodeCode = named(signals.nodeCode, NODE_CODE, secrets);
+  if (nodeCode !== undefined) evidence.nodeCode = nodeCode;
+  const errorName = named(signals.errorName, ERROR_NAME, secrets);
+  if (errorName !== undefined) evidence.errorName = errorName;
+  if (signals.requestId !== undefined) {
+    const requestId = shaped(signals.requestId, REQUEST_ID, undefined, prepared ?? prepareSecrets(secrets));
+    if (requestId !== undefined) evidence.requestId = requestId;
+  }
+  if (signals.service !== undefined) evidence.service = signals.service;
+  if (signals.method !== undefined) evidence.method = signals.method;
+  if (signals.host !== undefined) evidence.host = signals.host;
+  if (signals.operation !== undefined) evidence.operation = signals.operation;
+  if (signals.credential !== undefined) evidence.credential = signals.credential;
+  return evidence;
+}
+
+/**
+ * A text built from raw signals, as it may leave: redacted with the failure's own secrets.
+ *
+ * @param text - the text, such as a diagnosis's detail.
+ * @param signals - the raw signals it was built from.
+ */
+export function redactedText(text: string, signals: FailureSignals): string {
+  return redact(text, secretsOf(signals));
 }
 
 /**

@@ -19,10 +19,21 @@ export const READ_LIMIT = 1024 * 1024;
 export const CODE_LIMIT = 128;
 
 /**
+ * Where a failure's raw signals keep the credential values of its request: what leaves (the evidence,
+ * a diagnosis's detail, what your own rules see) is redacted with them, once, when it leaves.
+ */
+export const SECRETS: unique symbol = Symbol("azure-sdk-doctor.secrets");
+
+/** Signals as they are read, with the secrets to redact what leaves of them. */
+export type RawSignals = FailureSignals & { [SECRETS]: readonly string[] };
+
+const NO_SECRETS: readonly string[] = [];
+
+/**
  * Signals with every field present, in one order: the rules then meet a single object shape, and
  * their reads stay fast (this runs for every failure).
  */
-export function blankSignals(): FailureSignals {
+export function blankSignals(): RawSignals {
   return {
     status: undefined,
     serviceCode: undefined,
@@ -60,6 +71,7 @@ export function blankSignals(): FailureSignals {
     proxy: undefined,
     proxySource: undefined,
     proxyCredentials: false,
+    [SECRETS]: NO_SECRETS,
   };
 }
 

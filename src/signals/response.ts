@@ -1,7 +1,7 @@
 import type { HttpHeaders, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { credentialsOf, type RequestCredentials } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
-import { cleaned } from "./clean.js";
+import { withSecrets } from "./clean.js";
 import { parseServiceError } from "./envelope.js";
 import { blankSignals, BODY_LIMIT, bounded, CODE_LIMIT, TEXT_LIMIT } from "./read.js";
 import { addProxyFacts, addRequestFacts } from "./request.js";
@@ -53,7 +53,7 @@ export function signalsFromResponse(
   const proxySecrets = addProxyFacts(signals, request);
   addResponseFacts(signals, response);
   const secrets = proxySecrets.length > 0 ? [...credentials.secrets, ...proxySecrets] : credentials.secrets;
-  return cleaned(signals, secrets);
+  return withSecrets(signals, secrets);
 }
 
 /**

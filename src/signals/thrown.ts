@@ -2,7 +2,7 @@ import type { PipelineRequest } from "@azure/core-rest-pipeline";
 import { serviceOfErrorName, serviceOfUserAgent } from "../services.js";
 import { credentialsOf } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
-import { cleaned } from "./clean.js";
+import { withSecrets } from "./clean.js";
 import { innerCodeOf } from "./envelope.js";
 import {
   blankSignals,
@@ -81,7 +81,7 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   // An error a client made itself, with no request to read the service from: its package says which.
   if (signals.service === undefined && signals.status === undefined && signals.nodeCode === undefined)
     signals.service = thrownBy(error);
-  return cleaned(signals, secrets);
+  return withSecrets(signals, secrets);
 }
 
 /**

@@ -151,7 +151,7 @@ describe("catalog: identity details", () => {
     const diagnosis = diagnosisOfCase({ thrown: wrapped(7000215, "Invalid client secret provided.") });
     assert.equal(
       diagnosis?.detail,
-      "Microsoft Entra ID answered AADSTS7000215 (https://login.microsoftonline.com/error?code=7000215).",
+      "Microsoft Entra ID answered AADSTS7000215 (look up 7000215 at https://login.microsoftonline.com/error).",
     );
   });
 

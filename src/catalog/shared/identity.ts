@@ -24,7 +24,8 @@ function entraSays(...codes: readonly number[]): (s: FailureSignals) => false | 
 
 /** The code, and where Microsoft Entra ID explains it. */
 function entraDetail(code: string): string {
-  return `Microsoft Entra ID answered ${code} (https://login.microsoftonline.com/error?code=${code.slice(6)}).`;
+  // Entra ID's own lookup page takes the code's number; a `code=` parameter would read as a function key.
+  return `Microsoft Entra ID answered ${code} (look up ${code.slice(6)} at https://login.microsoftonline.com/error).`;
 }
 
 /** Which credential a line of DefaultAzureCredential's (or any chain's) message speaks of, by a phrase of it. */

@@ -2,7 +2,7 @@ import { createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipel
 import type { CauseId } from "../../catalog/index.js";
 import { classify, diagnosisOf } from "../../diagnose.js";
 import type { ProxyRoute } from "../../net/proxy.js";
-import { cleaned } from "../../signals/clean.js";
+import { withSecrets } from "../../signals/clean.js";
 import { blankSignals } from "../../signals/read.js";
 import { addProxyRoute } from "../../signals/request.js";
 import { addResponseFacts } from "../../signals/response.js";
@@ -30,9 +30,9 @@ export function proxyDiagnosis(
   // The CONNECT is for the https endpoint's tunnel, whatever the proxy's own scheme.
   signals.scheme = "https";
   const secrets = addProxyRoute(signals, route);
-  if (!(error instanceof ProxyTunnelError)) return classify(cleaned(signals, secrets));
+  if (!(error instanceof ProxyTunnelError)) return classify(withSecrets(signals, secrets));
   const { status, headers, body } = error.answer;
   const request = createPipelineRequest({ url: `https://${host}/` });
   addResponseFacts(signals, { request, status, headers: createHttpHeaders(headers), bodyAsText: body });
-  return classify(cleaned(signals, secrets)) ?? diagnosisOf("proxyTunnelRefused", { host });
+  return classify(withSecrets(signals, secrets)) ?? diagnosisOf("proxyTunnelRefused", { host });
 }
