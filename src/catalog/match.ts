@@ -1,4 +1,4 @@
-import type { FailureSignals } from "../types.js";
+import type { FailureSignals, RuleMatch } from "../types.js";
 
 /** The failure's texts (message, service message, body), lower-cased once per failure and kept on it. */
 function textOf(signals: FailureSignals): string {
@@ -83,4 +83,16 @@ export function isEmptyAnswer(signals: FailureSignals): boolean {
 export function excerpt(text: string, limit = 160): string {
   const line = (text.trim().split(/\r?\n/)[0] ?? "").trim();
   return line.length > limit ? `${line.slice(0, limit)}...` : line;
+}
+
+/**
+ * The wait a throttling service asked for, as a match's detail: `"<service> asked to retry after N s."`,
+ * or no detail when it named none.
+ *
+ * @param signals - the failure.
+ * @param service - the service's name, as the detail says it.
+ */
+export function waitAsked(signals: FailureSignals, service: string): RuleMatch<never> {
+  const seconds = signals.retryAfterSeconds;
+  return { detail: seconds === undefined ? undefined : `${service} asked to retry after ${seconds} s.` };
 }

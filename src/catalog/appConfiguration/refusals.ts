@@ -1,6 +1,6 @@
 import { forService, rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { isEmptyAnswer } from "../match.js";
+import { isEmptyAnswer, waitAsked } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 
 /**
@@ -139,14 +139,6 @@ export const appConfigurationRules = forService("appConfiguration", [
     ],
     docs: [DOCS.appConfigRequests],
     retryable: true,
-    match: (s) =>
-      s.status === 429
-        ? {
-            detail:
-              s.retryAfterSeconds === undefined
-                ? undefined
-                : `App Configuration asked to retry after ${s.retryAfterSeconds} s.`,
-          }
-        : false,
+    match: (s) => (s.status === 429 ? waitAsked(s, "App Configuration") : false),
   }),
 ]);

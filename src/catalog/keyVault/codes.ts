@@ -1,6 +1,6 @@
 import { forService, rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { excerpt, mentions, serviceSays } from "../match.js";
+import { excerpt, mentions, serviceSays, waitAsked } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 
 /** The service's message, where Key Vault writes the caller, the action and the vault. */
@@ -199,14 +199,6 @@ export const keyVaultRules = forService("keyVault", [
     ],
     docs: [DOCS.keyVaultThrottling],
     retryable: true,
-    match: (s) =>
-      s.status === 429
-        ? {
-            detail:
-              s.retryAfterSeconds === undefined
-                ? undefined
-                : `Key Vault asked to retry after ${s.retryAfterSeconds} s.`,
-          }
-        : false,
+    match: (s) => (s.status === 429 ? waitAsked(s, "Key Vault") : false),
   }),
 ]);
