@@ -58,8 +58,8 @@ export function hasCode(signals: FailureSignals, codes: ReadonlySet<string>): bo
  * @param signals - the failure.
  * @param codes - the codes, as the service writes them.
  */
-export function codeIn(signals: FailureSignals, codes: ReadonlySet<string>): boolean {
-  return signals.serviceCode !== undefined && codes.has(signals.serviceCode);
+export function codeIn(signals: FailureSignals, ...codes: readonly string[]): boolean {
+  return signals.serviceCode !== undefined && codes.includes(signals.serviceCode);
 }
 
 /**

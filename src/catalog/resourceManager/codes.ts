@@ -3,8 +3,6 @@ import { DOCS } from "../docs.js";
 import { codeIn } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 
-const codes = (...names: readonly string[]): ReadonlySet<string> => new Set(names);
-
 const said = (s: FailureSignals): string => s.serviceMessage ?? s.message;
 
 const ACTION_AND_SCOPE = /perform action '([^']{1,200})' over scope '([^']{1,400})'/;
@@ -13,7 +11,7 @@ const NAMESPACE = /namespace '([A-Za-z0-9.]{1,100})'/;
 const POLICY_ASSIGNMENT = /"policyAssignment":\{"name":"([^"]{1,120})"/;
 
 const isAnotherOperation = (s: FailureSignals): boolean =>
-  s.innerCode === "RetryableErrorDueToAnotherOperation" || codeIn(s, codes("AnotherOperationInProgress"));
+  s.innerCode === "RetryableErrorDueToAnotherOperation" || codeIn(s, "AnotherOperationInProgress");
 
 /** Resource Manager's answers, by their error codes. */
 export const resourceManagerRules = forService("resourceManager", [
@@ -32,7 +30,7 @@ export const resourceManagerRules = forService("resourceManager", [
     ],
     docs: [DOCS.armRoleAssignments, DOCS.armCommonErrors],
     match: (s) => {
-      if (!codeIn(s, codes("AuthorizationFailed", "LinkedAuthorizationFailed"))) return false;
+      if (!codeIn(s, "AuthorizationFailed", "LinkedAuthorizationFailed")) return false;
       const found = ACTION_AND_SCOPE.exec(said(s));
       const refused = found ? `Missing action ${found[1]} at scope ${found[2]}.` : "";
       const by = s.failureCause ? ` Refused by the ${s.failureCause} (x-ms-failure-cause).` : "";
@@ -51,7 +49,7 @@ export const resourceManagerRules = forService("resourceManager", [
     ],
     docs: [DOCS.armCommonErrors],
     match: (s) => {
-      if (!codeIn(s, codes("InvalidAuthenticationTokenTenant"))) return false;
+      if (!codeIn(s, "InvalidAuthenticationTokenTenant")) return false;
       const tenant = EXPECTED_TENANT.exec(said(s))?.[1];
       return { detail: tenant ? `The subscription's tenant is ${tenant}.` : undefined };
     },
@@ -67,7 +65,7 @@ export const resourceManagerRules = forService("resourceManager", [
       "Synchronise this machine's clock with NTP.",
     ],
     docs: [DOCS.armCommonErrors],
-    match: (s) => codeIn(s, codes("ExpiredAuthenticationToken")),
+    match: (s) => codeIn(s, "ExpiredAuthenticationToken"),
   }),
   rule({
     cause: "armWrongAudience",
@@ -79,7 +77,7 @@ export const resourceManagerRules = forService("resourceManager", [
       "Ask for a token for https://management.azure.com/.default (the client does by default; check a custom scope or credential), or the sovereign cloud's management endpoint.",
     ],
     docs: [DOCS.armCommonErrors],
-    match: (s) => codeIn(s, codes("InvalidAuthenticationTokenAudience")),
+    match: (s) => codeIn(s, "InvalidAuthenticationTokenAudience"),
   }),
   rule({
     cause: "armSubscriptionNotFound",
@@ -93,7 +91,7 @@ export const resourceManagerRules = forService("resourceManager", [
       "Check that the credential signs in to the tenant that holds the subscription.",
     ],
     docs: [DOCS.armCommonErrors],
-    match: (s) => codeIn(s, codes("SubscriptionNotFound", "InvalidSubscriptionId")),
+    match: (s) => codeIn(s, "SubscriptionNotFound", "InvalidSubscriptionId"),
   }),
   rule({
     cause: "armResourceGroupNotFound",
@@ -105,7 +103,7 @@ export const resourceManagerRules = forService("resourceManager", [
       "List the subscription's resource groups (resourceGroups.list()) and compare the name; check that the client's subscription id is the one that holds it.",
     ],
     docs: [DOCS.armNotFound],
-    match: (s) => codeIn(s, codes("ResourceGroupNotFound")),
+    match: (s) => codeIn(s, "ResourceGroupNotFound"),
   }),
   rule({
     cause: "armResourceNotFound",
@@ -118,7 +116,7 @@ export const resourceManagerRules = forService("resourceManager", [
       "Check the resource id's subscription, resource group, provider namespace, type and name; in a deployment, make the resource depend on the one that creates it.",
     ],
     docs: [DOCS.armNotFound],
-    match: (s) => codeIn(s, codes("ResourceNotFound", "ParentResourceNotFound")),
+    match: (s) => codeIn(s, "ResourceNotFound", "ParentResourceNotFound"),
   }),
   rule({
     cause: "armProviderNotRegistered",
@@ -135,11 +133,9 @@ export const resourceManagerRules = forService("resourceManager", [
       if (
         !codeIn(
           s,
-          codes(
-            "MissingSubscriptionRegistration",
-            "NoRegisteredProviderFound",
-            "MissingRegistrationForLocation",
-          ),
+          "MissingSubscriptionRegistration",
+          "NoRegisteredProviderFound",
+          "MissingRegistrationForLocation",
         )
       )
         return false;
@@ -159,7 +155,7 @@ export const resourceManagerRules = forService("resourceManager", [
     ],
     docs: [DOCS.armPolicy],
     match: (s) => {
-      if (!codeIn(s, codes("RequestDisallowedByPolicy"))) return false;
+      if (!codeIn(s, "RequestDisallowedByPolicy")) return false;
       const assignment = POLICY_ASSIGNMENT.exec(said(s))?.[1];
       return { detail: assignment ? `Denied by the policy assignment "${assignment}".` : undefined };
     },

@@ -3,15 +3,6 @@ import { DOCS } from "../docs.js";
 import { codeIn, excerpt } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 
-/**
- * Azure Storage names every error with a code (`x-ms-error-code`, also on HEAD requests, where the body
- * is empty), the same in Blob, Queue, File and Data Lake; its `AuthenticationErrorDetail` says which
- * part of a signature failed. These entries match on those codes.
- */
-const codes = (...names: readonly string[]): ReadonlySet<string> => new Set(names);
-
-const AUTHENTICATION_FAILED = codes("AuthenticationFailed");
-
 /** An `AuthenticationErrorDetail` about time: a SAS outside its window, or a request date too far off. */
 const TIME_WINDOW =
   /not valid in the specified time frame|signed expiry time|has to be after signed start time|request date header too old|request date.*(?:too old|in the future)|expired/i;
@@ -26,7 +17,11 @@ const storageSaid = (s: FailureSignals): string | undefined =>
 const ROLE_STEP =
   "With a Microsoft Entra token, assign the identity a data role on the account or container: Storage Blob Data Reader or Contributor (Storage Queue Data ... for queues). Owner and Contributor manage the account but grant no access to its data.";
 
-/** Storage's answers, by their error codes. */
+/**
+ * Storage's answers, by their error codes: Azure Storage names every error with a code
+ * (`x-ms-error-code`, also on HEAD requests, where the body is empty), the same in Blob, Queue, File
+ * and Data Lake; its `AuthenticationErrorDetail` says which part of a signature failed.
+ */
 export const storageRules = forService("storage", [
   rule({
     cause: "storageSasExpired",
@@ -42,7 +37,7 @@ export const storageRules = forService("storage", [
       "Prefer a user delegation SAS or a Microsoft Entra token over long-lived SAS tokens.",
     ],
     docs: [DOCS.storageSasBestPractices, DOCS.storage403],
-    match: (s) => (codeIn(s, AUTHENTICATION_FAILED) && isTimeWindow(s) ? { detail: storageSaid(s) } : false),
+    match: (s) => (codeIn(s, "AuthenticationFailed") && isTimeWindow(s) ? { detail: storageSaid(s) } : false),
   }),
   rule({
     cause: "storageAuthenticationFailed",
@@ -59,7 +54,7 @@ export const storageRules = forService("storage", [
     ],
     docs: [DOCS.storage403, DOCS.storageSasErrorCodes],
     match: (s) => {
-      if (!codeIn(s, AUTHENTICATION_FAILED)) return false;
+      if (!codeIn(s, "AuthenticationFailed")) return false;
       if (s.authenticationDetail !== undefined) return { detail: storageSaid(s) };
       // A HEAD request shows the code only: the detail that would tell a key from a time window is missing.
       return {
@@ -80,7 +75,7 @@ export const storageRules = forService("storage", [
       "Or, if the account should accept keys, enable Allow storage account key access in its Configuration page.",
     ],
     docs: [DOCS.storageSharedKeyPrevent, DOCS.storage403],
-    match: (s) => codeIn(s, codes("KeyBasedAuthenticationNotPermitted")),
+    match: (s) => codeIn(s, "KeyBasedAuthenticationNotPermitted"),
   }),
   rule({
     cause: "storagePermissionMismatch",
@@ -95,8 +90,7 @@ export const storageRules = forService("storage", [
       "With a SAS, include the permission the operation needs in its sp field (r read, w write, d delete, l list, a add, c create).",
     ],
     docs: [DOCS.storageDataRoles, DOCS.storageSasErrorCodes],
-    match: (s) =>
-      codeIn(s, codes("AuthorizationPermissionMismatch")) ? { detail: permissionDetail(s) } : false,
+    match: (s) => (codeIn(s, "AuthorizationPermissionMismatch") ? { detail: permissionDetail(s) } : false),
   }),
   rule({
     cause: "storageNetworkRuleBlocked",
@@ -111,7 +105,7 @@ export const storageRules = forService("storage", [
       "Network rule changes can take a few minutes to apply.",
     ],
     docs: [DOCS.storageNetworkSecurity, DOCS.storagePrivateEndpointDns],
-    match: (s) => codeIn(s, codes("AuthorizationFailure")),
+    match: (s) => codeIn(s, "AuthorizationFailure"),
   }),
   rule({
     cause: "storageSourceIpMismatch",
@@ -124,7 +118,7 @@ export const storageRules = forService("storage", [
       "Issue the SAS with a sip range that includes this machine's public outbound address, or without sip.",
     ],
     docs: [DOCS.storageSasErrorCodes, DOCS.storage403],
-    match: (s) => codeIn(s, codes("AuthorizationSourceIPMismatch")),
+    match: (s) => codeIn(s, "AuthorizationSourceIPMismatch"),
   }),
   rule({
     cause: "storageProtocolMismatch",
@@ -134,7 +128,7 @@ export const storageRules = forService("storage", [
     summary: "The SAS allows HTTPS only (spr=https) and the request used another protocol.",
     remediation: ["Use the account's https:// endpoint."],
     docs: [DOCS.storageSasErrorCodes],
-    match: (s) => codeIn(s, codes("AuthorizationProtocolMismatch")),
+    match: (s) => codeIn(s, "AuthorizationProtocolMismatch"),
   }),
   rule({
     cause: "storageServiceMismatch",
@@ -148,7 +142,7 @@ export const storageRules = forService("storage", [
     ],
     docs: [DOCS.storageSasErrorCodes],
     match: (s) =>
-      codeIn(s, codes("AuthorizationServiceMismatch", "AuthorizationResourceTypeMismatch"))
+      codeIn(s, "AuthorizationServiceMismatch", "AuthorizationResourceTypeMismatch")
         ? { detail: `Storage answered ${s.serviceCode}.` }
         : false,
   }),
@@ -164,7 +158,7 @@ export const storageRules = forService("storage", [
       "Check that the credential signs in to the tenant that holds the storage account, and this machine's clock.",
     ],
     docs: [DOCS.storageErrorCodes, DOCS.storage403],
-    match: (s) => (codeIn(s, codes("InvalidAuthenticationInfo")) ? { detail: storageSaid(s) } : false),
+    match: (s) => (codeIn(s, "InvalidAuthenticationInfo") ? { detail: storageSaid(s) } : false),
   }),
   rule({
     cause: "storageCredentialMissing",
@@ -176,7 +170,7 @@ export const storageRules = forService("storage", [
       "Give the client a credential: a Microsoft Entra credential with a Storage data role, a shared key, or a SAS appended to the URL.",
     ],
     docs: [DOCS.storageErrorCodes, DOCS.storageDataRoles],
-    match: (s) => codeIn(s, codes("NoAuthenticationInformation")),
+    match: (s) => codeIn(s, "NoAuthenticationInformation"),
   }),
   rule({
     cause: "storagePublicAccessNotPermitted",
@@ -190,7 +184,7 @@ export const storageRules = forService("storage", [
       "Or, if anonymous reads are intended, enable Allow Blob anonymous access in the account's Configuration page.",
     ],
     docs: [DOCS.storageAnonymousAccess, DOCS.storage403],
-    match: (s) => codeIn(s, codes("PublicAccessNotPermitted")),
+    match: (s) => codeIn(s, "PublicAccessNotPermitted"),
   }),
   rule({
     cause: "storageAccountDisabled",
@@ -202,7 +196,7 @@ export const storageRules = forService("storage", [
       "Check the subscription's state in the Azure portal (Subscriptions), and the account's state on its Overview page.",
     ],
     docs: [DOCS.storage403, DOCS.storageErrorCodes],
-    match: (s) => codeIn(s, codes("AccountIsDisabled")),
+    match: (s) => codeIn(s, "AccountIsDisabled"),
   }),
   rule({
     cause: "storageAccountReadOnly",
@@ -215,7 +209,7 @@ export const storageRules = forService("storage", [
       "Check the account's state and any lock or policy that made it read-only, then retry once writes are allowed again.",
     ],
     docs: [DOCS.storageErrorCodes],
-    match: (s) => codeIn(s, codes("InsufficientAccountPermissions")),
+    match: (s) => codeIn(s, "InsufficientAccountPermissions"),
   }),
   rule({
     cause: "storageHttpsRequired",
@@ -225,7 +219,7 @@ export const storageRules = forService("storage", [
     summary: "The storage account requires secure transfer, and the request used http://.",
     remediation: ["Use the account's https:// endpoint."],
     docs: [DOCS.storageSecureTransfer],
-    match: (s) => codeIn(s, codes("AccountRequiresHttps")),
+    match: (s) => codeIn(s, "AccountRequiresHttps"),
   }),
   rule({
     cause: "storageContainerNotFound",
@@ -238,8 +232,7 @@ export const storageRules = forService("storage", [
       "Check the name (lower case) and the account URL; create it first with createIfNotExists() if the code expects it to exist.",
     ],
     docs: [DOCS.storageBlobErrorCodes],
-    match: (s) =>
-      codeIn(s, codes("ContainerNotFound", "QueueNotFound", "ShareNotFound", "FilesystemNotFound")),
+    match: (s) => codeIn(s, "ContainerNotFound", "QueueNotFound", "ShareNotFound", "FilesystemNotFound"),
   }),
   rule({
     cause: "storageBlobNotFound",
@@ -252,7 +245,7 @@ export const storageRules = forService("storage", [
       "List the container's blobs (listBlobsFlat) and compare the name, its case and its virtual directories.",
     ],
     docs: [DOCS.storageBlobErrorCodes],
-    match: (s) => codeIn(s, codes("BlobNotFound", "PathNotFound")),
+    match: (s) => codeIn(s, "BlobNotFound", "PathNotFound"),
   }),
   rule({
     cause: "storageServerBusy",
@@ -268,7 +261,7 @@ export const storageRules = forService("storage", [
     docs: [DOCS.storageErrorCodes],
     retryable: true,
     match: (s) =>
-      codeIn(s, codes("ServerBusy", "OperationTimedOut"))
+      codeIn(s, "ServerBusy", "OperationTimedOut")
         ? {
             detail:
               s.serviceMessage || s.message
