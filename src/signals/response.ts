@@ -153,15 +153,17 @@ function addAnswererFacts(signals: FailureSignals, response: PipelineResponse): 
   // Azure's own answers carry a request id, and what they say is read from their error envelope.
   if (signals.fromAzure) return;
   const headers = response.headers;
-  const header = (name: string): string | undefined => {
-    const value = headers.get(name)?.trim();
-    return value ? bounded(value, ANSWER_LIMIT) : undefined;
-  };
-  signals.server = header("server");
-  signals.via = header("via");
-  signals.squidError = header("x-squid-error");
+  signals.server = answerHeader(headers, "server");
+  signals.via = answerHeader(headers, "via");
+  signals.squidError = answerHeader(headers, "x-squid-error");
   const proxyChallenge = headers.get("proxy-authenticate");
   signals.proxyChallenge = proxyChallenge !== undefined;
   const realm = BASIC_REALM.exec(bounded(proxyChallenge ?? headers.get("www-authenticate") ?? "", 1024));
   if (realm?.[1]) signals.basicRealm = bounded(realm[1], ANSWER_LIMIT);
+}
+
+/** A header that names what answered, trimmed and bounded; an empty one as absent. */
+function answerHeader(headers: HttpHeaders, name: string): string | undefined {
+  const value = headers.get(name)?.trim();
+  return value ? bounded(value, ANSWER_LIMIT) : undefined;
 }
