@@ -267,7 +267,8 @@ function afterScheme(text: string, at: number): number {
 
 /** `Bearer <token>`, `SharedKey account:signature`, `HMAC-SHA256 Credential=...&Signature=...`. */
 function findSchemes(text: string, ranges: Ranges): void {
-  if (!HOLDS_SCHEME.test(text)) return;
+  // A scheme stands before a blank: a code or an id without one is ruled out without the search.
+  if ((!text.includes(" ") && !text.includes("\t")) || !HOLDS_SCHEME.test(text)) return;
   // A fresh global expression to walk the matches: a shared one would carry its lastIndex between calls.
   const pattern = new RegExp(SCHEME_SOURCE, "g");
   while (pattern.test(text)) {

@@ -1,6 +1,6 @@
 import { prepareSecrets, redact, type PreparedSecrets } from "../redaction/index.js";
 import type { DiagnosisEvidence, FailureSignals } from "../types.js";
-import { SECRETS, type RawSignals } from "./read.js";
+import { NO_SECRETS, SECRETS, type RawSignals } from "./read.js";
 
 /** What a request id looks like: a GUID or a similar token; anything else is not quoted. */
 const REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
@@ -19,23 +19,24 @@ const ERROR_NAME = /^[A-Za-z_$][\w$]*$/;
 const PLAIN_STRING = /^[^"\\\u0000-\u001f]*$/;
 
 /**
- * Keeps the request's credential values on its raw signals, to redact what leaves of them.
+ * Keeps the request's credential values on its raw signals, made ready once for every text that
+ * leaves of them.
  *
  * @param signals - the raw signals.
  * @param secrets - the request's credential values.
  */
 export function withSecrets<T extends FailureSignals>(signals: T, secrets: readonly string[]): T {
-  (signals as unknown as RawSignals)[SECRETS] = secrets;
+  (signals as unknown as RawSignals)[SECRETS] = secrets.length === 0 ? NO_SECRETS : prepareSecrets(secrets);
   return signals;
 }
 
 /**
- * The credential values kept on raw signals, or none.
+ * The credential values kept on raw signals, made ready for redaction, or none.
  *
  * @param signals - the signals.
  */
-export function secretsOf(signals: FailureSignals): readonly string[] {
-  return (signals as Partial<RawSignals>)[SECRETS] ?? [];
+export function secretsOf(signals: FailureSignals): PreparedSecrets {
+  return (signals as Partial<RawSignals>)[SECRETS] ?? NO_SECRETS;
 }
 
 /**
@@ -47,8 +48,7 @@ export function secretsOf(signals: FailureSignals): readonly string[] {
  * @param signals - the raw signals, left as they are.
  */
 export function redactedSignals(signals: FailureSignals): FailureSignals {
-  const secrets = secretsOf(signals);
-  const prepared = prepareSecrets(secrets);
+  const prepared = secretsOf(signals);
   const copy: FailureSignals = { ...signals, lowerCaseText: undefined };
   const body = signals.body;
   const cleanBody = redact(body, prepared);
@@ -75,8 +75,8 @@ export function redactedSignals(signals: FailureSignals): FailureSignals {
   if (signals.squidError !== undefined) copy.squidError = redact(signals.squidError, prepared);
   if (signals.basicRealm !== undefined) copy.basicRealm = redact(signals.basicRealm, prepared);
   copy.requestId = shaped(signals.requestId, REQUEST_ID, undefined, prepared);
-  copy.nodeCode = named(signals.nodeCode, NODE_CODE, secrets);
-  copy.errorName = named(signals.errorName, ERROR_NAME, secrets);
+  copy.nodeCode = named(signals.nodeCode, NODE_CODE, prepared);
+  copy.errorName = named(signals.errorName, ERROR_NAME, prepared);
   return copy;
 }
 
@@ -91,21 +91,14 @@ export function evidenceFrom(signals: FailureSignals): DiagnosisEvidence {
   const evidence: DiagnosisEvidence = {};
   if (signals.status !== undefined) evidence.status = signals.status;
   const secrets = secretsOf(signals);
-  // Made once, and only for a failure that holds a server's code or id to check.
-  let prepared: PreparedSecrets | undefined;
-  if (signals.serviceCode !== undefined) {
-    prepared = prepareSecrets(secrets);
-    const code = shaped(signals.serviceCode, SERVICE_CODE, undefined, prepared);
-    if (code !== undefined) evidence.serviceCode = code;
-  }
+  const code = shaped(signals.serviceCode, SERVICE_CODE, undefined, secrets);
+  if (code !== undefined) evidence.serviceCode = code;
   const nodeCode = named(signals.nodeCode, NODE_CODE, secrets);
   if (nodeCode !== undefined) evidence.nodeCode = nodeCode;
   const errorName = named(signals.errorName, ERROR_NAME, secrets);
   if (errorName !== undefined) evidence.errorName = errorName;
-  if (signals.requestId !== undefined) {
-    const requestId = shaped(signals.requestId, REQUEST_ID, undefined, prepared ?? prepareSecrets(secrets));
-    if (requestId !== undefined) evidence.requestId = requestId;
-  }
+  const requestId = shaped(signals.requestId, REQUEST_ID, undefined, secrets);
+  if (requestId !== undefined) evidence.requestId = requestId;
   if (signals.service !== undefined) evidence.service = signals.service;
   if (signals.method !== undefined) evidence.method = signals.method;
   if (signals.host !== undefined) evidence.host = signals.host;
@@ -161,8 +154,8 @@ function shaped(
  * A code or name the thrower wrote, of a shape no finder of `redact()` but the known values' reads
  * (no blank, `:`, `=`, `.`, `%` or backslash): kept when it has the shape and holds no known value.
  */
-function named(text: string | undefined, shape: RegExp, secrets: readonly string[]): string | undefined {
+function named(text: string | undefined, shape: RegExp, secrets: PreparedSecrets): string | undefined {
   if (text === undefined || !shape.test(text)) return undefined;
-  for (const secret of secrets) if (secret.length >= 4 && text.includes(secret)) return undefined;
+  for (const { value } of secrets.known) if (text.includes(value)) return undefined;
   return text;
 }

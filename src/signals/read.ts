@@ -1,4 +1,5 @@
 import type { PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import { prepareSecrets, type PreparedSecrets } from "../redaction/index.js";
 import type { FailureSignals } from "../types.js";
 
 /** How much of a message the rules see: error texts are short, and a bound keeps a 10 MB one cheap. */
@@ -19,15 +20,17 @@ export const READ_LIMIT = 1024 * 1024;
 export const CODE_LIMIT = 128;
 
 /**
- * Where a failure's raw signals keep the credential values of its request: what leaves (the evidence,
- * a diagnosis's detail, what your own rules see) is redacted with them, once, when it leaves.
+ * Where a failure's raw signals keep the credential values of its request, made ready once for every
+ * text that leaves (the evidence, a diagnosis's detail, what your own rules see): each is redacted
+ * with them, once, when it leaves.
  */
 export const SECRETS: unique symbol = Symbol("azure-sdk-doctor.secrets");
 
 /** Signals as they are read, with the secrets to redact what leaves of them. */
-export type RawSignals = FailureSignals & { [SECRETS]: readonly string[] };
+export type RawSignals = FailureSignals & { [SECRETS]: PreparedSecrets };
 
-const NO_SECRETS: readonly string[] = [];
+/** The secrets of a failure whose request carried none, or that had no request. */
+export const NO_SECRETS: PreparedSecrets = prepareSecrets([]);
 
 /**
  * Signals with every field present, in one order: the rules then meet a single object shape, and
