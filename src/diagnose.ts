@@ -98,10 +98,12 @@ export function classify<Cause extends string = CauseId>(
   rules: readonly DiagnosisRule<Cause, Cause>[] = catalog as readonly DiagnosisRule<Cause, Cause>[],
 ): Diagnosis<Cause> | undefined {
   let redacted: FailureSignals | undefined;
-  for (const rule of candidates(rules, signals)) {
+  const { rules: tried, builtIn } = candidates(rules, signals);
+  for (let i = 0; i < tried.length; i++) {
+    const rule = tried[i]!;
     let result: boolean | RuleMatch<Cause>;
     try {
-      result = rule.match!(BUILT_IN.has(rule) ? signals : (redacted ??= redactedSignals(signals)));
+      result = rule.match!(builtIn[i] ? signals : (redacted ??= redactedSignals(signals)));
     } catch {
       continue;
     }
@@ -110,10 +112,16 @@ export function classify<Cause extends string = CauseId>(
   return undefined;
 }
 
+/** The rules that may explain one kind of failure, in their order, and which of them are the catalog's. */
+interface Candidates<Cause extends string> {
+  rules: readonly DiagnosisRule<Cause, Cause>[];
+  builtIn: readonly boolean[];
+}
+
 /** The rules that may explain each kind of failure, by status and service, worked out on first need. */
 const candidatesByRules = new WeakMap<
   readonly DiagnosisRule<string, string>[],
-  Map<number, readonly unknown[]>
+  Map<number, Candidates<string>>
 >();
 
 /** A small number per service, for a cheap key of the kind of failure. */
@@ -126,11 +134,11 @@ const SERVICE_NUMBER: Readonly<Record<ServiceId, number>> = {
   entraId: 6,
 };
 
-/** The rules that may explain a failure with this status and service, in their order. */
+/** The rules that may explain a failure with this status and service, in their order, worked out once per kind. */
 function candidates<Cause extends string>(
   rules: readonly DiagnosisRule<Cause, Cause>[],
   signals: FailureSignals,
-): readonly DiagnosisRule<Cause, Cause>[] {
+): Candidates<Cause> {
   const status = signals.status ?? null;
   const service = signals.service;
   let byKind = candidatesByRules.get(rules);
@@ -139,15 +147,16 @@ function candidates<Cause extends string>(
     candidatesByRules.set(rules, byKind);
   }
   const kind = (status ?? -1) * 8 + (service === undefined ? 0 : (SERVICE_NUMBER[service] ?? 7));
-  let list = byKind.get(kind) as readonly DiagnosisRule<Cause, Cause>[] | undefined;
+  let list = byKind.get(kind) as Candidates<Cause> | undefined;
   if (!list) {
-    list = rules.filter(
+    const fit = rules.filter(
       (rule) =>
         typeof rule.match === "function" &&
         (!Array.isArray(rule.statuses) || rule.statuses.includes(status)) &&
         (!Array.isArray(rule.services) || (service !== undefined && rule.services.includes(service))),
     );
-    byKind.set(kind, list);
+    list = { rules: fit, builtIn: fit.map((rule) => BUILT_IN.has(rule)) };
+    byKind.set(kind, list as Candidates<string>);
   }
   return list;
 }
