@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
 import { SERVICES, serviceOfHost, serviceOfUserAgent } from "../../src/services.js";
+import { signalsFromThrown } from "../../src/signals/thrown.js";
 import type { ServiceId } from "../../src/types.js";
 
 const ua = (name: string): string =>
@@ -60,5 +62,44 @@ describe("which Azure service a request went to", () => {
         seen.add(key);
       }
     }
+  });
+});
+
+describe("what a failure's request says of where it went", () => {
+  const evidenceOf = (url: string, userAgent = "azsdk-js-search-documents/13.0.0") => {
+    const request = createPipelineRequest({ url, headers: createHttpHeaders({ "user-agent": userAgent }) });
+    return signalsFromThrown(new RestError("boom", { statusCode: 500, request }));
+  };
+
+  it("reads the scheme and host as URL parsing does, past userinfo and port, an IPv6 host in its brackets", () => {
+    const cases: [string, "http" | "https" | undefined, string | undefined][] = [
+      ["https://contoso.search.windows.net/indexes?api-version=1", "https", "contoso.search.windows.net"],
+      ["HTTPS://Contoso.Search.Windows.NET", "https", "contoso.search.windows.net"],
+      ["http://contoso.search.windows.net:8080/indexes", "http", "contoso.search.windows.net"],
+      ["https://user:pa%40ss@contoso.search.windows.net/", "https", "contoso.search.windows.net"],
+      ["https://[::1]:8443/indexes", "https", "[::1]"],
+      ["https://[fe80::1]/", "https", "[fe80::1]"],
+      ["https://contoso.search.windows.net?api-version=1", "https", "contoso.search.windows.net"],
+      ["https://contoso.search.windows.net#top", "https", "contoso.search.windows.net"],
+      ["https://contoso.search.windows.net/a@b/indexes", "https", "contoso.search.windows.net"],
+      ["ftp://contoso.search.windows.net/", undefined, undefined],
+      ["httpx://contoso.search.windows.net/", undefined, undefined],
+      ["contoso.search.windows.net/indexes", undefined, undefined],
+    ];
+    for (const [url, scheme, host] of cases) {
+      const signals = evidenceOf(url);
+      assert.equal(signals.scheme, scheme, url);
+      assert.equal(signals.host, host, url);
+    }
+  });
+
+  it("reads Search's operation from the path alone, not its query or fragment", () => {
+    const cases: [string, string][] = [
+      ["https://contoso.search.windows.net/indexes('hotels')/docs/search.post.search?api-version=1", "documentRead"],
+      ["https://contoso.search.windows.net:443/indexes/hotels/docs/search.index?x=/indexes", "documentWrite"],
+      ["https://contoso.search.windows.net/indexes?q=/docs/search.index", "indexManagement"],
+      ["https://contoso.search.windows.net#/indexes/hotels/docs", "other"],
+    ];
+    for (const [url, operation] of cases) assert.equal(evidenceOf(url).operation, operation, url);
   });
 });
