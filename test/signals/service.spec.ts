@@ -95,7 +95,10 @@ describe("what a failure's request says of where it went", () => {
 
   it("reads Search's operation from the path alone, not its query or fragment", () => {
     const cases: [string, string][] = [
-      ["https://contoso.search.windows.net/indexes('hotels')/docs/search.post.search?api-version=1", "documentRead"],
+      [
+        "https://contoso.search.windows.net/indexes('hotels')/docs/search.post.search?api-version=1",
+        "documentRead",
+      ],
       ["https://contoso.search.windows.net:443/indexes/hotels/docs/search.index?x=/indexes", "documentWrite"],
       ["https://contoso.search.windows.net/indexes?q=/docs/search.index", "indexManagement"],
       ["https://contoso.search.windows.net#/indexes/hotels/docs", "other"],
