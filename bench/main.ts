@@ -56,10 +56,13 @@ try {
   const variants: Variant[] = withPreflight ? ["bare", "policy", "preflight"] : ["bare", "policy"];
   console.error(`overhead: ${variants.join(", ")}...`);
   const overhead = await measureOverhead(server, variants);
-  console.error("policy's own cost...");
-  const policyCost = await measurePolicyCost();
+  // diagnose() before any section that sends failures through the policy: those leave the functions
+  // both share with type feedback from other objects, which costs a diagnose() loop run after them
+  // 15 to 20% on this VM. The figure is diagnose()'s own.
   console.error("diagnose()...");
   const diagnosis = await measureDiagnose(9, 2000, GOALS.worstCallUs);
+  console.error("policy's own cost...");
+  const policyCost = await measurePolicyCost();
   // Memory before the preflight, whose many new clients leave idle connections that close later.
   console.error("memory...");
   const memory = await measureMemory(server);
@@ -192,6 +195,8 @@ try {
     ]);
   }
   const kib = (bytes: number): string => `${fixed(bytes / 1024)} KiB`;
+  // What is kept is growth: a heap that settles lower after the run (a pool or a compiled-code cache
+  // emptied between the two snapshots) keeps nothing.
   rows.push(
     [
       `heap after ${memory.requests.toLocaleString("en-US")} requests, no policy`,
@@ -202,14 +207,14 @@ try {
     [
       `heap after ${memory.requests.toLocaleString("en-US")} requests, policy`,
       `${kib(memory.policyGrowth)} over no policy`,
-      "within 1 MiB",
-      mark(Math.abs(memory.policyGrowth) <= GOALS.retainedBytes),
+      "grows ≤ 1 MiB",
+      mark(memory.policyGrowth <= GOALS.retainedBytes),
     ],
     [
       `heap after ${memory.requests.toLocaleString("en-US")} diagnosed failures`,
       `${kib(memory.failureGrowth)} over before`,
-      "within 1 MiB",
-      mark(Math.abs(memory.failureGrowth) <= GOALS.retainedBytes),
+      "grows ≤ 1 MiB",
+      mark(memory.failureGrowth <= GOALS.retainedBytes),
     ],
   );
 
