@@ -23,7 +23,15 @@ import {
 import { startTokenEndpoint, type TokenEndpointStandIn } from "../../standin/tokenErrors.js";
 import { useTrustedRoot } from "../support/trust.js";
 import { fixedTokenCredential } from "./observe.js";
-import { assertNoSecretIn, outcomeOf, textsOf, useLogCapture, wireOf, type Outcome } from "./semantics.js";
+import {
+  assertCausesDiagnosed,
+  assertNoSecretIn,
+  outcomeOf,
+  runSteps,
+  textsOf,
+  useLogCapture,
+  wireOf,
+} from "./semantics.js";
 
 type Position = "none" | "perCall" | "perRetry" | "addDiagnosisPolicy";
 const POSITIONS: readonly Position[] = ["perCall", "perRetry", "addDiagnosisPolicy"];
@@ -176,20 +184,11 @@ describe("@azure/app-configuration with diagnosisPolicy at every position", func
 
   async function run(position: Position, index: number) {
     const reports: Diagnosis[] = [];
-    const clients = clientsAt(position, reports);
-    const before = { store: store.requests.length, skewed: skewedStore.requests.length };
-    const outcomes: Outcome[] = [];
-    const thrown: unknown[] = [];
-    for (const step of STEPS) {
-      const result = await outcomeOf(() => step.call(clients, `r${index}`), appConfigFields);
-      outcomes.push(result.outcome);
-      thrown.push(result.thrown);
-    }
-    const wire = [
-      ...wireOf(store.requests.slice(before.store)),
-      ...wireOf(skewedStore.requests.slice(before.skewed)),
-    ];
-    return { outcomes, thrown, reports, wire };
+    const steps = await runSteps(STEPS, clientsAt(position, reports), `r${index}`, appConfigFields, [
+      store.requests,
+      skewedStore.requests,
+    ]);
+    return { ...steps, reports };
   }
 
   let without: Awaited<ReturnType<typeof run>>;
@@ -226,9 +225,7 @@ describe("@azure/app-configuration with diagnosisPolicy at every position", func
       });
 
       it("gives each failure its App Configuration cause through diagnose(error)", () => {
-        STEPS.forEach((step, i) => {
-          if (step.cause) assert.equal(diagnose(withPolicy.thrown[i])?.cause, step.cause, step.name);
-        });
+        assertCausesDiagnosed(STEPS, withPolicy);
       });
 
       it("retries a throttled request as often as without it", async () => {

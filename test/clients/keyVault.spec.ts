@@ -23,7 +23,16 @@ import {
 } from "../../standin/keyVault.js";
 import { useTrustedRoot } from "../support/trust.js";
 import { fixedTokenCredential } from "./observe.js";
-import { assertNoSecretIn, outcomeOf, textsOf, useLogCapture, wireOf, type Outcome } from "./semantics.js";
+import {
+  assertCausesDiagnosed,
+  assertFailedAsExpected,
+  assertNoSecretIn,
+  outcomeOf,
+  runSteps,
+  textsOf,
+  useLogCapture,
+  wireOf,
+} from "./semantics.js";
 
 type Position =
   | "none"
@@ -129,16 +138,10 @@ describe("@azure/keyvault-secrets with diagnosisPolicy at every position", funct
 
   async function run(position: Position, index: number) {
     const reports: Diagnosis[] = [];
-    const client = clientAt(position, reports);
-    const before = vault.requests.length;
-    const outcomes: Outcome[] = [];
-    const thrown: unknown[] = [];
-    for (const step of STEPS) {
-      const result = await outcomeOf(() => step.call(client, `r${index}`), keyVaultFields);
-      outcomes.push(result.outcome);
-      thrown.push(result.thrown);
-    }
-    return { outcomes, thrown, reports, wire: wireOf(vault.requests.slice(before)) };
+    const steps = await runSteps(STEPS, clientAt(position, reports), `r${index}`, keyVaultFields, [
+      vault.requests,
+    ]);
+    return { ...steps, reports };
   }
 
   let without: Awaited<ReturnType<typeof run>>;
@@ -147,11 +150,7 @@ describe("@azure/keyvault-secrets with diagnosisPolicy at every position", funct
   });
 
   it("without the policy, fails where the stand-in says and answers the challenge first", () => {
-    const failed = STEPS.filter((_step, i) => "thrown" in without.outcomes[i]!).map((step) => step.name);
-    assert.deepEqual(
-      failed,
-      STEPS.filter((step) => step.cause).map((step) => step.name),
-    );
+    assertFailedAsExpected(STEPS, without);
     assert.deepEqual(without.wire.slice(0, 2), [
       `GET /secrets/${SEEDED_SECRET.name}/?api-version anonymous`,
       `GET /secrets/${SEEDED_SECRET.name}/?api-version auth`,
@@ -185,9 +184,7 @@ describe("@azure/keyvault-secrets with diagnosisPolicy at every position", funct
       });
 
       it("gives each failure its Key Vault cause through diagnose(error)", () => {
-        STEPS.forEach((step, i) => {
-          if (step.cause) assert.equal(diagnose(withPolicy.thrown[i])?.cause, step.cause, step.name);
-        });
+        assertCausesDiagnosed(STEPS, withPolicy);
       });
 
       it("reports no challenge and no 404 a poller reads as 'not yet', and every other failure", () => {

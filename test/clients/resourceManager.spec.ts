@@ -22,7 +22,14 @@ import {
 } from "../../standin/resourceManager.js";
 import { useTrustedRoot } from "../support/trust.js";
 import { fixedTokenCredential } from "./observe.js";
-import { outcomeOf, useLogCapture, wireOf, type Outcome } from "./semantics.js";
+import {
+  assertCausesDiagnosed,
+  assertFailedAsExpected,
+  outcomeOf,
+  runSteps,
+  useLogCapture,
+  wireOf,
+} from "./semantics.js";
 
 type Position = "none" | "perCall" | "perRetry" | "addDiagnosisPolicy" | "addPolicy before the bearer policy";
 const POSITIONS: readonly Position[] = [
@@ -161,15 +168,8 @@ describe("@azure/arm-resources with diagnosisPolicy at every position", function
       arm: clientAt(position, reports),
       other: clientAt(position, reports, OTHER_SUBSCRIPTION),
     };
-    const before = arm.requests.length;
-    const outcomes: Outcome[] = [];
-    const thrown: unknown[] = [];
-    for (const step of STEPS) {
-      const result = await outcomeOf(() => step.call(clients, `r${index}`), armFields);
-      outcomes.push(result.outcome);
-      thrown.push(result.thrown);
-    }
-    return { outcomes, thrown, reports, wire: wireOf(arm.requests.slice(before)) };
+    const steps = await runSteps(STEPS, clients, `r${index}`, armFields, [arm.requests]);
+    return { ...steps, reports };
   }
 
   let without: Awaited<ReturnType<typeof run>>;
@@ -184,11 +184,7 @@ describe("@azure/arm-resources with diagnosisPolicy at every position", function
       { body: false },
       "new-r",
     ]);
-    const failed = STEPS.filter((_step, i) => "thrown" in without.outcomes[i]!).map((step) => step.name);
-    assert.deepEqual(
-      failed,
-      STEPS.filter((step) => step.cause).map((step) => step.name),
-    );
+    assertFailedAsExpected(STEPS, without);
   });
 
   POSITIONS.forEach((position, index) => {
@@ -204,9 +200,7 @@ describe("@azure/arm-resources with diagnosisPolicy at every position", function
       });
 
       it("gives each failure its Resource Manager cause through diagnose(error)", () => {
-        STEPS.forEach((step, i) => {
-          if (step.cause) assert.equal(diagnose(withPolicy.thrown[i])?.cause, step.cause, step.name);
-        });
+        assertCausesDiagnosed(STEPS, withPolicy);
       });
 
       it("retries both kinds of 429 as often as without it", async () => {

@@ -4,8 +4,10 @@
  * policy logged. The specs run the same calls with no policy and with the policy at each position, and
  * require the same outcomes and the same requests on the wire.
  */
+import assert from "node:assert/strict";
 import util from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel, type AzureLogLevel } from "@azure/logger";
+import { diagnose } from "../../src/index.js";
 import { MARKER } from "../../src/report/enrich.js";
 
 /** The facts of a thrown value that a caller, or the client's own code, reads. */
@@ -89,6 +91,72 @@ export function wireOf(
     (r) =>
       `${r.method} ${r.path.replace(/api(?:-|%2D)version=[^&]+/i, "api-version").replace(/-r\d+\b/g, "-r")} ${r.headers.authorization ? "auth" : "anonymous"}`,
   );
+}
+
+/** One call of a client family's spec: its name, the call, and the cause its failure must get, if it fails. */
+export interface Step<Client> {
+  name: string;
+  call(client: Client, suffix: string): Promise<unknown>;
+  cause?: string;
+}
+
+/** What a run of a spec's steps did: each step's outcome and thrown value, and the requests on the wire. */
+export interface StepsRun {
+  outcomes: Outcome[];
+  thrown: unknown[];
+  wire: string[];
+}
+
+/**
+ * Runs a spec's steps in order on one client, and records what each did and what went on the wire.
+ *
+ * @param steps - the steps.
+ * @param client - the client (or clients) the steps call.
+ * @param suffix - what makes this run's names its own (`r3`).
+ * @param fields - the fields of a thrown value to compare.
+ * @param logs - the request logs of the stand-ins the steps reach; only what this run adds is read.
+ */
+export async function runSteps<Client>(
+  steps: readonly Step<Client>[],
+  client: Client,
+  suffix: string,
+  fields: (thrown: Record<string, unknown>) => Record<string, unknown>,
+  logs: readonly (readonly { method: string; path: string; headers: Record<string, unknown> }[])[],
+): Promise<StepsRun> {
+  const before = logs.map((log) => log.length);
+  const outcomes: Outcome[] = [];
+  const thrown: unknown[] = [];
+  for (const step of steps) {
+    const result = await outcomeOf(() => step.call(client, suffix), fields);
+    outcomes.push(result.outcome);
+    thrown.push(result.thrown);
+  }
+  return { outcomes, thrown, wire: logs.flatMap((log, i) => wireOf(log.slice(before[i]))) };
+}
+
+/**
+ * Asserts that the steps that threw are exactly those that name a cause.
+ *
+ * @param steps - the steps.
+ * @param run - what a run of them did.
+ */
+export function assertFailedAsExpected(steps: readonly Step<never>[], run: StepsRun): void {
+  assert.deepEqual(
+    steps.filter((_step, i) => "thrown" in run.outcomes[i]!).map((step) => step.name),
+    steps.filter((step) => step.cause).map((step) => step.name),
+  );
+}
+
+/**
+ * Asserts that `diagnose()` gives each failed step the cause it names.
+ *
+ * @param steps - the steps.
+ * @param run - what a run of them did.
+ */
+export function assertCausesDiagnosed(steps: readonly Step<never>[], run: StepsRun): void {
+  steps.forEach((step, i) => {
+    if (step.cause) assert.equal(diagnose(run.thrown[i])?.cause, step.cause, step.name);
+  });
 }
 
 /** The log lines of azure-sdk-doctor, while a block runs, at the level given. */

@@ -32,7 +32,16 @@ import {
 } from "../../standin/storage.js";
 import { useTrustedRoot } from "../support/trust.js";
 import { fixedTokenCredential } from "./observe.js";
-import { assertNoSecretIn, outcomeOf, textsOf, useLogCapture, wireOf, type Outcome } from "./semantics.js";
+import {
+  assertCausesDiagnosed,
+  assertFailedAsExpected,
+  assertNoSecretIn,
+  outcomeOf,
+  runSteps,
+  textsOf,
+  useLogCapture,
+  wireOf,
+} from "./semantics.js";
 
 type Position = "none" | "addDiagnosisPolicy" | "afterPhase Deserialize" | "afterPhase Sign (each attempt)";
 const POSITIONS: readonly Position[] = [
@@ -177,16 +186,10 @@ describe("@azure/storage-blob with diagnosisPolicy at every position", function 
 
   async function run(position: Position, index: number) {
     const reports: Diagnosis[] = [];
-    const service = serviceAt(position, reports);
-    const before = storage.requests.length;
-    const outcomes: Outcome[] = [];
-    const thrown: unknown[] = [];
-    for (const step of STEPS) {
-      const result = await outcomeOf(() => step.call(service, `r${index}`), storageFields);
-      outcomes.push(result.outcome);
-      thrown.push(result.thrown);
-    }
-    return { outcomes, thrown, reports, wire: wireOf(storage.requests.slice(before)) };
+    const steps = await runSteps(STEPS, serviceAt(position, reports), `r${index}`, storageFields, [
+      storage.requests,
+    ]);
+    return { ...steps, reports };
   }
 
   let without: Awaited<ReturnType<typeof run>>;
@@ -199,11 +202,7 @@ describe("@azure/storage-blob with diagnosisPolicy at every position", function 
       without.outcomes.slice(0, 6).map((outcome) => ("value" in outcome ? outcome.value : "thrown")),
       [true, false, false, [true, true, false], [false, false], ["uploaded", SEEDED_BLOB.content]],
     );
-    const failed = STEPS.filter((_step, i) => "thrown" in without.outcomes[i]!).map((step) => step.name);
-    assert.deepEqual(
-      failed,
-      STEPS.filter((step) => step.cause).map((step) => step.name),
-    );
+    assertFailedAsExpected(STEPS, without);
   });
 
   POSITIONS.forEach((position, index) => {
@@ -219,9 +218,7 @@ describe("@azure/storage-blob with diagnosisPolicy at every position", function 
       });
 
       it("gives each failure its Storage cause through diagnose(error)", () => {
-        STEPS.forEach((step, i) => {
-          if (step.cause) assert.equal(diagnose(withPolicy.thrown[i])?.cause, step.cause, step.name);
-        });
+        assertCausesDiagnosed(STEPS, withPolicy);
       });
 
       it("reports every failure the caller sees and none the client turns into a result", () => {
