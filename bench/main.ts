@@ -58,7 +58,7 @@ try {
   const overhead = await measureOverhead(server, variants);
   // diagnose() before any section that sends failures through the policy: those leave the functions
   // both share with type feedback from other objects, which costs a diagnose() loop run after them
-  // 15 to 20% on this VM. The figure is diagnose()'s own.
+  // 10 to 20% on this VM. The figure is diagnose()'s own.
   console.error("diagnose()...");
   const diagnosis = await measureDiagnose(9, 2000, GOALS.worstCallUs);
   console.error("policy's own cost...");
