@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,17 +7,14 @@ import { run, type CommandIo } from "../../src/cli/run.js";
 import { selfSigned } from "../../standin/certs.js";
 import { closedPort, startHttpServer, startTlsServer, type TestServer } from "../../standin/servers.js";
 import { startSearchStandIn, type SearchStandIn } from "../../standin/search.js";
+import { spawnDoctor, type CommandRun } from "../support/doctor.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Whether a text holds an ANSI escape sequence (colour). */
 const coloured = (text: string): boolean => text.includes("\u001b[");
 const CHECK_LINE = /^[✓!✗-] (scheme|endpoint|environment|dns|proxy|tcp|tls|certificate)\b/m;
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Outcome = CommandRun;
 
 interface JsonReport {
   endpoint: string;
@@ -68,23 +64,7 @@ describe("azure-sdk-doctor command", function () {
     env: Record<string, string> = {},
     nodeArgs: string[] = [],
   ): Promise<Outcome> {
-    const childEnv: Record<string, string> = { NODE_EXTRA_CA_CERTS: caFile, ...env };
-    for (const name of ["PATH", "HOME", "TMPDIR", "SYSTEMROOT"]) {
-      const value = process.env[name];
-      if (value !== undefined) childEnv[name] = value;
-    }
-    return new Promise((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ["--import", "tsx", ...nodeArgs, path.join("src", "cli", "main.ts"), ...args],
-        { cwd: ROOT, env: childEnv, timeout: 100_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : undefined) : 0;
-          if (code === undefined) reject(error ?? new Error("no exit code"));
-          else resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    return spawnDoctor(args, { env: { NODE_EXTRA_CA_CERTS: caFile, ...env }, nodeArgs });
   }
 
   function json(outcome: Outcome): JsonReport {

@@ -1,19 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { startManagedSearch, type ManagedSearch } from "../../standin/managedSearch.js";
 import { BUILT_IN_ROLES } from "../../standin/searchResourceManager.js";
+import { spawnDoctor, type CommandRun } from "../support/doctor.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Outcome = CommandRun;
 
 interface Diagnosis {
   cause: string;
@@ -102,23 +95,7 @@ describe("azure-sdk-doctor --entra: the service read through Resource Manager", 
     env: Record<string, string> = azure.credentialEnv(),
     nodeArgs: string[] = [],
   ): Promise<Outcome> {
-    const childEnv: Record<string, string> = { NODE_EXTRA_CA_CERTS: caFile, ...env };
-    for (const name of ["PATH", "HOME", "TMPDIR", "SYSTEMROOT"]) {
-      const value = process.env[name];
-      if (value !== undefined) childEnv[name] = value;
-    }
-    return new Promise((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ["--import", "tsx", ...nodeArgs, path.join("src", "cli", "main.ts"), ...args],
-        { cwd: ROOT, env: childEnv, timeout: 100_000 },
-        (error, stdout, stderr) => {
-          const code = error ? (typeof error.code === "number" ? error.code : undefined) : 0;
-          if (code === undefined) reject(error ?? new Error("no exit code"));
-          else resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    return spawnDoctor(args, { env: { NODE_EXTRA_CA_CERTS: caFile, ...env }, nodeArgs });
   }
 
   /** The command against the Search stand-in, reading Resource Manager at the stand-in. */

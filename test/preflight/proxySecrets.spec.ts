@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import util from "node:util";
 import { AzureLogger, getLogLevel, setLogLevel } from "@azure/logger";
 import { AzureKeyCredential, SearchClient } from "@azure/search-documents";
 import { diagnosisPolicy, preflight, type PreflightReport } from "../../src/index.js";
+import { spawnDoctor } from "../support/doctor.js";
 
 /**
  * Proxy credentials are secrets too: a proxy that echoes the `Proxy-Authorization` it was sent, and
@@ -14,7 +12,6 @@ import { diagnosisPolicy, preflight, type PreflightReport } from "../../src/inde
  * policy's preflight (the PreflightFailed error), and through the command (text and --json).
  */
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const USER = "alice";
 const PASSWORD = "s3cret-proxy-pass";
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString("base64");
@@ -132,19 +129,8 @@ describe("proxy credentials a proxy echoes never leave", function () {
     const env: Record<string, string> = {
       HTTPS_PROXY: `http://${USER}:${encodeURIComponent(PASSWORD)}@127.0.0.1:${proxy.port}`,
     };
-    for (const name of ["PATH", "HOME", "TMPDIR"]) if (process.env[name]) env[name] = process.env[name]!;
     for (const args of [["https://search.invalid"], ["https://search.invalid", "--json"]]) {
-      const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-        execFile(
-          process.execPath,
-          ["--import", "tsx", path.join("src", "cli", "main.ts"), ...args],
-          { cwd: ROOT, env, timeout: 100_000 },
-          (failure, out, err) => {
-            if (failure && typeof failure.code !== "number") reject(failure);
-            else resolve({ stdout: out, stderr: err });
-          },
-        );
-      });
+      const { stdout, stderr } = await spawnDoctor(args, { env });
       assert.match(stdout, /407/, "the proxy's refusal is reported");
       assertNoSecret([stdout, stderr]);
     }

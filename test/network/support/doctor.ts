@@ -1,13 +1,8 @@
 /**
- * The `azure-sdk-doctor` command, spawned from source as a user runs it: a process of its own with the
- * environment it is given (HTTPS_PROXY, NODE_EXTRA_CA_CERTS, the api-key's variable) and nothing else
- * from this one's proxy settings, on the Node that runs the specs or another release.
+ * The `azure-sdk-doctor` command as the network specs run it: its JSON report parsed, many runs a few
+ * at a time.
  */
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+import { spawnDoctor, type CommandRun } from "../../support/doctor.js";
 
 /** One check or the call, as the command's JSON report writes it. */
 export interface ReportLine {
@@ -23,10 +18,7 @@ export interface ReportLine {
 }
 
 /** What one run printed and how it exited. */
-export interface DoctorRun {
-  code: number;
-  stdout: string;
-  stderr: string;
+export interface DoctorRun extends CommandRun {
   /** With `--json`: the report. */
   report?: { ok: boolean; checks: ReportLine[]; call?: ReportLine };
 }
@@ -45,29 +37,10 @@ export interface DoctorOptions {
  * @param args - the command's arguments.
  * @param options - its environment and Node.
  */
-export function doctor(args: string[], options: DoctorOptions = {}): Promise<DoctorRun> {
-  const env: Record<string, string> = { ...options.env };
-  for (const name of ["PATH", "HOME", "TMPDIR"]) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return new Promise((resolve, reject) => {
-    execFile(
-      options.node ?? process.execPath,
-      ["--import", "tsx", path.join("src", "cli", "main.ts"), ...args],
-      { cwd: ROOT, env, timeout: 90_000, killSignal: "SIGKILL", maxBuffer: 1 << 20 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : undefined) : 0;
-        if (code === undefined) {
-          reject(new Error(`azure-sdk-doctor did not exit: ${String(error)}\n${stderr}`));
-          return;
-        }
-        const run: DoctorRun = { code, stdout, stderr };
-        if (args.includes("--json")) run.report = JSON.parse(stdout) as DoctorRun["report"];
-        resolve(run);
-      },
-    );
-  });
+export async function doctor(args: string[], options: DoctorOptions = {}): Promise<DoctorRun> {
+  const run: DoctorRun = await spawnDoctor(args, { ...options, timeoutMs: 90_000 });
+  if (args.includes("--json")) run.report = JSON.parse(run.stdout) as DoctorRun["report"];
+  return run;
 }
 
 /**
