@@ -193,8 +193,10 @@ function spelledForward(text: string, at: number, secret: string, from: number, 
     for (let r = 0; r < count; r++) {
       const position = current[r]!;
       found = stepForward(text, position, wanted, next, found);
-      const broken = afterLineBreak(text, position);
+      const broken = afterLineBreak(text, position, true);
       if (broken !== position) found = stepForward(text, broken, wanted, next, found);
+      const alone = afterLineBreak(text, position, false);
+      if (alone !== broken) found = stepForward(text, alone, wanted, next, found);
     }
     if (found === 0) return -1;
     [current, next, count] = [next, current, found];
@@ -231,8 +233,10 @@ function spelledBackward(text: string, at: number, secret: string, to: number, r
     for (let r = 0; r < count; r++) {
       const position = current[r]!;
       found = stepBackward(text, position, wanted, next, found);
-      const broken = beforeLineBreak(text, position);
+      const broken = beforeLineBreak(text, position, true);
       if (broken !== position) found = stepBackward(text, broken, wanted, next, found);
+      const alone = beforeLineBreak(text, position, false);
+      if (alone !== broken) found = stepBackward(text, alone, wanted, next, found);
     }
     if (found === 0) return -1;
     [current, next, count] = [next, current, found];
@@ -269,14 +273,18 @@ function isJsonEscapable(code: number): boolean {
   return code === 0x2f || code === QUOTE || code === APOSTROPHE || code === BACKSLASH;
 }
 
-/** After a line break at `at` (CR LF, LF, or JSON's `\n`, `\r\n`) and its indentation; else `at`. */
-function afterLineBreak(text: string, at: number): number {
+/**
+ * After a line break at `at` (CR LF, LF, or JSON's `\n`, `\r\n`) and its indentation; else `at`. A
+ * JSON `\r\n` is read whole when `joined`, else as `\r` alone: the text may mean either, and the
+ * matchers follow both readings.
+ */
+function afterLineBreak(text: string, at: number, joined: boolean): number {
   let i = at;
   const code = text.charCodeAt(i);
   if (code === CR || code === LF) {
     i += code === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
   } else if (code === BACKSLASH && isEscapedBreak(text.charCodeAt(i + 1))) {
-    const crlf = text.charCodeAt(i + 1) === 0x72 && text.startsWith("\\n", i + 2);
+    const crlf = joined && text.charCodeAt(i + 1) === 0x72 && text.startsWith("\\n", i + 2);
     i += crlf ? 4 : 2;
   } else return at;
   const indent = i;
@@ -284,8 +292,12 @@ function afterLineBreak(text: string, at: number): number {
   return i;
 }
 
-/** Before a line break and its indentation that end at `at`; else `at`. */
-function beforeLineBreak(text: string, at: number): number {
+/**
+ * Before a line break and its indentation that end at `at`; else `at`. A JSON `\r\n` is read whole
+ * when `joined`, else as `\n` alone after the text's own `\r` or `r` (after a stray backslash, or the
+ * second of an escaped one): the matchers follow both readings.
+ */
+function beforeLineBreak(text: string, at: number, joined: boolean): number {
   let i = at;
   while (at - i < MAX_INDENT && isBlank(text.charCodeAt(i - 1))) i--;
   const code = text.charCodeAt(i - 1);
@@ -295,7 +307,9 @@ function beforeLineBreak(text: string, at: number): number {
   }
   if (isEscapedBreak(code) && text.charCodeAt(i - 2) === BACKSLASH) {
     i -= 2;
-    if (code === 0x6e && text.charCodeAt(i - 1) === 0x72 && text.charCodeAt(i - 2) === BACKSLASH) i -= 2;
+    if (joined && code === 0x6e && text.charCodeAt(i - 1) === 0x72 && text.charCodeAt(i - 2) === BACKSLASH) {
+      i -= 2;
+    }
     return i;
   }
   return at;

@@ -293,7 +293,11 @@ function credentialEnd(text: string, at: number, shape: AuthorizationScheme["cre
     while (end < text.length && text.charCodeAt(end) === 0x3d) end++;
     // One `=` and a value after it is an auth-param (`Bearer realm="x"`), not padding.
     const param = end - at - run === 1 && end < text.length && !endsValue(text.charCodeAt(end));
-    return run >= TOKEN68_MIN_LENGTH && !param ? end : at;
+    if (run < TOKEN68_MIN_LENGTH || param) return at;
+    // What runs on after the padding (`==+`) is not token68, but it is the credential's all the same:
+    // left behind, it would join the marker into a token the next pass removes again.
+    while (end < text.length && (isToken68(text.charCodeAt(end)) || text.charCodeAt(end) === 0x3d)) end++;
+    return end;
   }
   let mark = -1;
   const wanted = shape === "accountSignature" ? 0x3a : 0x3d;

@@ -193,6 +193,22 @@ describe("redact()", () => {
       }
     });
 
+    it("after a scheme, the whole credential, what follows its padding included, so a second pass finds nothing", () => {
+      // Found by the idempotence property: `Bearer <known>==+` left `REDACTED==+`, which the next pass
+      // read as a token and cut again, and once more.
+      assert.equal(redact("Bearer abcdefgh==+ next", []), `Bearer ${REDACTED} next`);
+      const once = redact("Bearer !!!!a0a0==+", ["!!!!a0a0"]);
+      assert.equal(redact(once, ["!!!!a0a0"]), `Bearer ${REDACTED}`);
+      assert.equal(redact(redact(once, ["!!!!a0a0"]), ["!!!!a0a0"]), `Bearer ${REDACTED}`);
+    });
+
+    it("split by an escaped line break after a backslash, which makes an `r` before it read as `\\r` too", () => {
+      // Found by the secrets property (seed 398322130): `\r\n` is an escaped CR LF, or the text's `r` and an
+      // escaped LF; both readings are followed.
+      assert.equal(redact("\\r\\n!!!!0AA0", ["r!!!!0AA0"]), `\\${REDACTED}`);
+      assert.equal(redact("\\\\r\\n!!!!0AA0", ["r!!!!0AA0"]), `\\\\${REDACTED}`);
+    });
+
     it("a value of punctuation is found split, or escaped where it holds two letters or digits", () => {
       assert.equal(redact("a !#$%\n&*()! b", ["!#$%&*()!"]), `a ${REDACTED} b`);
       assert.equal(redact(`a ${encodeURIComponent("!#$%ab&*()")} b`, ["!#$%ab&*()"]), `a ${REDACTED} b`);
