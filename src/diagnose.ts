@@ -25,6 +25,10 @@ export function evidenceOf(signals: FailureSignals): DiagnosisEvidence {
 // eslint-disable-next-line no-control-regex -- control characters are what this removes
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 
+/** What {@link oneLine} replaces: a control or line separator, or a run of spaces. */
+// eslint-disable-next-line no-control-regex -- control characters are what this finds
+const UNTIDY = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]| {2}/;
+
 /** The longest detail a diagnosis carries. */
 const DETAIL_LIMIT = 300;
 
@@ -34,7 +38,7 @@ const DETAIL_LIMIT = 300;
  * @param text - the detail a rule built from redacted signals.
  */
 function oneLine(text: string): string {
-  const line = text.replace(CONTROL, " ").replace(/ {2,}/g, " ").trim();
+  const line = (UNTIDY.test(text) ? text.replace(CONTROL, " ").replace(/ {2,}/g, " ") : text).trim();
   return line.length > DETAIL_LIMIT ? `${line.slice(0, DETAIL_LIMIT - 3)}...` : line;
 }
 
@@ -49,6 +53,9 @@ function frozen<Item>(list: readonly Item[]): readonly Item[] {
   return Object.isFrozen(list) ? list : Object.freeze([...list]);
 }
 
+/** The catalog's own entries, whose lists `defineCatalog()` froze. */
+const BUILT_IN: ReadonlySet<object> = new Set(catalog);
+
 /**
  * The diagnosis a rule gives one failure.
  *
@@ -62,13 +69,14 @@ function diagnosisFrom<Cause extends string>(
   evidence: DiagnosisEvidence,
   refinement: RuleMatch<Cause>,
   signals?: FailureSignals,
+  builtIn = BUILT_IN.has(rule),
 ): Diagnosis<Cause> {
   const diagnosis: Diagnosis<Cause> = {
     cause: rule.cause,
     category: rule.category,
     summary: rule.summary,
-    remediation: frozen(rule.remediation),
-    docs: frozen(rule.docs),
+    remediation: builtIn ? rule.remediation : frozen(rule.remediation),
+    docs: builtIn ? rule.docs : frozen(rule.docs),
     confidence: refinement.confidence ?? rule.confidence ?? "exact",
     alternatives: refinement.alternatives ? frozen(refinement.alternatives) : NO_ALTERNATIVES,
     retryable: rule.retryable ?? false,
@@ -80,9 +88,6 @@ function diagnosisFrom<Cause extends string>(
   }
   return diagnosis;
 }
-
-/** The catalog's own entries, which read a failure's raw texts and only say what they found. */
-const BUILT_IN: ReadonlySet<object> = new Set(catalog);
 
 /**
  * Finds the first rule that matches the signals and builds its diagnosis. A rule that throws is
@@ -107,7 +112,9 @@ export function classify<Cause extends string = CauseId>(
     } catch {
       continue;
     }
-    if (result) return diagnosisFrom(rule, evidenceOf(signals), result === true ? {} : result, signals);
+    if (result) {
+      return diagnosisFrom(rule, evidenceOf(signals), result === true ? {} : result, signals, builtIn[i]);
+    }
   }
   return undefined;
 }

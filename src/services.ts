@@ -154,6 +154,29 @@ const BY_PREFIX: readonly (readonly [string, ServiceId])[] = IDS.flatMap((id) =>
  */
 export function serviceOfUserAgent(userAgent: string | undefined): ServiceId | undefined {
   if (userAgent === undefined) return undefined;
+  // A client sends the same User-Agent with every request: read each one once.
+  const known = BY_USER_AGENT.get(userAgent);
+  if (known !== undefined) return known === NO_SERVICE ? undefined : known;
+  const service = readUserAgent(userAgent);
+  if (userAgent.length > USER_AGENT_KEPT_LENGTH) return service;
+  if (BY_USER_AGENT.size >= USER_AGENTS_KEPT) BY_USER_AGENT.clear();
+  BY_USER_AGENT.set(userAgent, service ?? NO_SERVICE);
+  return service;
+}
+
+/** How many User-Agent values are kept read: an application has a few clients, each with one. */
+const USER_AGENTS_KEPT = 64;
+
+/** The longest User-Agent kept read; the SDK's own are about a hundred characters. */
+const USER_AGENT_KEPT_LENGTH = 512;
+
+/** What a User-Agent that names no service is kept as. */
+const NO_SERVICE = "";
+
+/** The User-Agent values read so far, with the service each names; emptied when full. */
+const BY_USER_AGENT = new Map<string, ServiceId | typeof NO_SERVICE>();
+
+function readUserAgent(userAgent: string): ServiceId | undefined {
   for (let at = userAgent.indexOf(SDK_MARK); at >= 0; at = userAgent.indexOf(SDK_MARK, at + 1)) {
     const start = at + SDK_MARK.length;
     const slash = userAgent.indexOf("/", start);

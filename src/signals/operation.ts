@@ -25,7 +25,7 @@ const RETRIEVE = /retrieve/i;
  */
 export function operationOf(pathname: string): OperationKind {
   const path = pathname.includes("%") ? safeDecode(pathname) : pathname;
-  const collection = firstSegment(path).toLowerCase();
+  const collection = firstSegment(path);
   if (collection === "indexes" && DOCS_SEGMENT.test(path)) {
     return DOCS_WRITE.test(path) ? "documentWrite" : "documentRead";
   }
@@ -33,14 +33,22 @@ export function operationOf(pathname: string): OperationKind {
   return MANAGEMENT_COLLECTIONS.get(collection) ?? "other";
 }
 
-/** The first segment of a path, without a `('key')` suffix. */
+const SLASH = 0x2f;
+const OPEN_PARENTHESIS = 0x28;
+
+/** The first segment of a path in lower case, without a `('key')` suffix. */
 function firstSegment(path: string): string {
-  const start = path.startsWith("/") ? 1 : 0;
-  for (let i = start; i < path.length; i++) {
-    const char = path[i];
-    if (char === "/" || char === "(") return path.slice(start, i);
+  const start = path.charCodeAt(0) === SLASH ? 1 : 0;
+  let end = start;
+  let upper = false;
+  for (; end < path.length; end++) {
+    const code = path.charCodeAt(end);
+    if (code === SLASH || code === OPEN_PARENTHESIS) break;
+    // A to Z, or a letter beyond ASCII that lower-casing may change.
+    if ((code >= 0x41 && code <= 0x5a) || code >= 0x80) upper = true;
   }
-  return path.slice(start);
+  const segment = path.slice(start, end);
+  return upper ? segment.toLowerCase() : segment;
 }
 
 function safeDecode(path: string): string {

@@ -44,68 +44,111 @@ export function addRequestFacts(
   const url = typeof href === "string" ? httpUrlOf(href) : undefined;
   if (url) {
     signals.scheme = url.scheme;
-    signals.host = (href as string).slice(url.hostStart, url.hostEnd).toLowerCase();
+    signals.host = url.host;
   }
   const headers = request.headers;
   signals.service =
     serviceOfUserAgent(headers.get("user-agent") ?? headers.get("x-ms-useragent")) ??
     serviceOfHost(signals.host);
   if (url && signals.service === "search") {
-    signals.operation = operationOf((href as string).slice(url.pathStart, url.pathEnd) || "/");
+    const path = href as string;
+    const pathEnd = firstOf(path, PATH_ENDS, url.pathStart, path.length);
+    signals.operation = operationOf(path.slice(url.pathStart, pathEnd) || "/");
   }
 }
 
-/** Where an http(s) URL's parts start and end, as {@link httpUrlOf} reads them. */
+/** An http(s) URL's scheme and host, and where its path starts, as {@link httpUrlOf} reads them. */
 interface HttpUrl {
   scheme: "http" | "https";
-  /** The host, as written: an IPv6 host keeps its brackets. */
-  hostStart: number;
-  hostEnd: number;
-  /** The path, up to the query or fragment. */
+  /** The host in lower case: an IPv6 host keeps its brackets. */
+  host: string;
+  /** Where the path starts, past the host and port; it runs to the query or fragment. */
   pathStart: number;
-  pathEnd: number;
 }
 
 /**
- * The parts of an http(s) URL as the SDK writes it, read with a few native searches instead of a URL
- * object or a regular expression: this runs for every failure. Userinfo and port are skipped.
+ * The scheme, host and path's start of an http(s) URL as the SDK writes it, read in one pass over
+ * the scheme and authority: this runs for every failure. Userinfo and port are skipped; the first
+ * `@` of the authority ends the userinfo.
  *
  * @param href - the request's URL.
  */
 function httpUrlOf(href: string): HttpUrl | undefined {
-  const separator = href.indexOf("://");
-  if (separator !== 4 && separator !== 5) return undefined;
-  const scheme = href.slice(0, separator).toLowerCase();
-  if (scheme !== "http" && scheme !== "https") return undefined;
-  const authorityStart = separator + 3;
-  const authorityEnd = firstOf(href, AUTHORITY_ENDS, authorityStart, href.length);
-  const at = href.indexOf("@", authorityStart);
-  const hostStart = at >= 0 && at < authorityEnd ? at + 1 : authorityStart;
+  const secure = isSchemeAt(href, "https://");
+  if (!secure && !isSchemeAt(href, "http://")) return undefined;
+  const authorityStart = secure ? 8 : 7;
+  const length = href.length;
+  // The authority, up to a path, query or fragment; its first `@` ends the userinfo.
+  let authorityEnd = length;
+  let at = -1;
+  for (let i = authorityStart; i < length; i++) {
+    const code = href.charCodeAt(i);
+    if (code === SLASH || code === QUESTION || code === HASH) {
+      authorityEnd = i;
+      break;
+    }
+    if (code === AT && at < 0) at = i;
+  }
+  const hostStart = at >= 0 ? at + 1 : authorityStart;
   // An IPv6 host in brackets, else up to a port; a bracket left open is read as a name.
-  const bracketed = href.charCodeAt(hostStart) === OPEN_BRACKET;
-  const close = bracketed ? firstOf(href, BRACKETED_HOST_ENDS, hostStart, -1) : -1;
-  const hostEnd =
-    close >= 0 && href.charCodeAt(close) === CLOSE_BRACKET
-      ? close + 1
-      : firstOf(href, HOST_ENDS, hostStart, href.length);
+  const close = href.charCodeAt(hostStart) === OPEN_BRACKET ? href.indexOf("]", hostStart) : -1;
+  let hostEnd = authorityEnd;
+  let upper = false;
+  if (close >= 0 && close < authorityEnd) {
+    hostEnd = close + 1;
+    upper = hasUpperCase(href, hostStart, hostEnd);
+  } else {
+    for (let i = hostStart; i < authorityEnd; i++) {
+      const code = href.charCodeAt(i);
+      if (code === COLON) {
+        hostEnd = i;
+        break;
+      }
+      if (isUpperCase(code)) upper = true;
+    }
+  }
   let pathStart = hostEnd;
   if (href.charCodeAt(pathStart) === COLON) {
     pathStart++;
     while (isDigit(href.charCodeAt(pathStart))) pathStart++;
   }
-  const pathEnd = firstOf(href, PATH_ENDS, pathStart, href.length);
-  return { scheme, hostStart, hostEnd, pathStart, pathEnd };
+  const host = href.slice(hostStart, hostEnd);
+  return { scheme: secure ? "https" : "http", host: upper ? host.toLowerCase() : host, pathStart };
 }
 
-/** What ends an authority, a host, an IPv6 host in brackets, and a path. */
-const AUTHORITY_ENDS = ["/", "?", "#"];
-const HOST_ENDS = [":", "/", "?", "#"];
-const BRACKETED_HOST_ENDS = ["]", "/", "?", "#"];
+function hasUpperCase(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (isUpperCase(code)) return true;
+  }
+  return false;
+}
+
+/** Whether `text` starts with a scheme and its `://`, written lower case, in any case. */
+function isSchemeAt(text: string, scheme: string): boolean {
+  if (text.length < scheme.length) return false;
+  for (let i = 0; i < scheme.length; i++) {
+    const code = text.charCodeAt(i);
+    // Letters compare without case; ':' and '/' as they are.
+    if ((code >= 0x41 && code <= 0x5a ? code + 0x20 : code) !== scheme.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** What ends a path. */
 const PATH_ENDS = ["?", "#"];
 
 const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 const COLON = 0x3a;
+const SLASH = 0x2f;
+const QUESTION = 0x3f;
+const HASH = 0x23;
+const AT = 0x40;
+
+/** A letter `toLowerCase()` may change: A to Z, or any beyond ASCII. */
+function isUpperCase(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || code >= 0x80;
+}
 
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
