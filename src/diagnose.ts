@@ -1,5 +1,5 @@
 import { catalog, type CauseId } from "./catalog/index.js";
-import { read } from "./signals/read.js";
+import { readRequest, readStatusCode } from "./signals/read.js";
 import { evidenceFrom, redactedSignals, redactedText } from "./signals/clean.js";
 import { signalsFromThrown } from "./signals/thrown.js";
 import type {
@@ -237,11 +237,11 @@ export function forgetRequestDiagnosis(request: object): void {
  * @param error - any value.
  */
 export function requestDiagnosis(error: unknown): Diagnosis | undefined {
-  const request = read(error, "request");
+  const request = readRequest(error);
   if (typeof request !== "object" || request === null) return undefined;
   const diagnosis = registry.requests.get(request);
   if (!diagnosis) return undefined;
-  const statusCode = read(error, "statusCode");
+  const statusCode = readStatusCode(error);
   return typeof statusCode === "number" && statusCode !== diagnosis.evidence.status ? undefined : diagnosis;
 }
 

@@ -11,6 +11,15 @@ import {
   isRequestLike,
   isResponseLike,
   read,
+  readCause,
+  readCode,
+  readDetails,
+  readMessage,
+  readName,
+  readRequest,
+  readResponse,
+  readStatus,
+  readStatusCode,
   READ_LIMIT,
   stringOr,
   TEXT_LIMIT,
@@ -40,8 +49,8 @@ const NO_SECRETS: readonly string[] = [];
  */
 export function signalsFromThrown(error: unknown, request?: PipelineRequest): FailureSignals {
   let signals = blankSignals();
-  const req = request ?? read(error, "request");
-  const response = read(error, "response");
+  const req = request ?? readRequest(error);
+  const response = readResponse(error);
   const hasResponse = isResponseLike(response);
   let secrets: readonly string[] = NO_SECRETS;
   if (isRequestLike(req)) {
@@ -60,8 +69,8 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   }
 
   signals.message = bounded(messageOf(error));
-  signals.errorName = stringOr(read(error, "name"), CODE_LIMIT);
-  const code = read(error, "code");
+  signals.errorName = stringOr(readName(error), CODE_LIMIT);
+  const code = readCode(error);
   if (signals.status === undefined) signals.status = statusOf(error);
   if (typeof code === "string" && code !== "" && !hasResponse && signals.status === undefined) {
     signals.nodeCode = bounded(code, CODE_LIMIT);
@@ -71,7 +80,7 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
     if (fromMessage) signals.status = Number(fromMessage[1]);
   }
   if (signals.status !== undefined) {
-    addDetails(signals, read(error, "details"), code);
+    addDetails(signals, readDetails(error), code);
     if (!hasResponse) addOwnFacts(signals, error);
   }
   addCauseChain(signals, error);
@@ -127,9 +136,9 @@ function addDetails(signals: FailureSignals, details: unknown, code: unknown): v
  * clients (the `openai` package) do.
  */
 function statusOf(error: unknown): number | undefined {
-  const statusCode = read(error, "statusCode");
+  const statusCode = readStatusCode(error);
   if (typeof statusCode === "number" && Number.isInteger(statusCode)) return statusCode;
-  const status = read(error, "status");
+  const status = readStatus(error);
   return typeof status === "number" && Number.isInteger(status) && status >= 100 && status <= 599
     ? status
     : undefined;
@@ -188,25 +197,25 @@ function entraCodeIn(text: string): string | undefined {
 function addCauseChain(signals: FailureSignals, error: unknown): void {
   let nodeCode = signals.nodeCode;
   let entraCode = entraCodeIn(signals.message);
-  let current = read(error, "cause");
+  let current = readCause(error);
   for (let depth = 0; depth < CAUSE_DEPTH && current !== undefined && current !== null; depth++) {
     if (nodeCode !== undefined && entraCode !== undefined) break;
     if (nodeCode === undefined) {
-      const code = read(current, "code");
+      const code = readCode(current);
       if (typeof code === "string" && code !== "") nodeCode = bounded(code, CODE_LIMIT);
     }
     if (entraCode === undefined) {
-      const message = typeof current === "string" ? current : read(current, "message");
+      const message = typeof current === "string" ? current : readMessage(current);
       if (typeof message === "string") entraCode = entraCodeIn(bounded(message));
     }
-    current = read(current, "cause");
+    current = readCause(current);
   }
   signals.nodeCode = nodeCode;
   signals.entraCode = entraCode;
 }
 
 function messageOf(error: unknown): string {
-  const message = typeof error === "string" ? error : read(error, "message");
+  const message = typeof error === "string" ? error : readMessage(error);
   return typeof message === "string" && message.length <= READ_LIMIT ? message : "";
 }
 
