@@ -7,7 +7,10 @@ function textOf(signals: FailureSignals): string {
   const { message, body } = signals;
   const service = signals.serviceMessage ?? "";
   const repeated = service === message || body.includes(service);
-  const text = (repeated ? `${message}\n${body}` : `${message}\n${service}\n${body}`).toLowerCase();
+  // Each part lower-cased on its own: V8 lower-cases a joined string only after copying it whole.
+  const text = repeated
+    ? `${message.toLowerCase()}\n${body.toLowerCase()}`
+    : `${message.toLowerCase()}\n${service.toLowerCase()}\n${body.toLowerCase()}`;
   try {
     signals.lowerCaseText = text;
   } catch {
