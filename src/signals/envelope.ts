@@ -25,8 +25,7 @@ const PLAIN_ENVELOPE = /^\{"error":\{"code":"([^"\\\u0000-\u001f]*)","message":"
  */
 export function parseServiceError(text: string): ServiceError {
   if (text.length === 0 || text.length > TEXT_LIMIT * 16) return {};
-  const start = text.trimStart()[0];
-  if (start !== "{") return {};
+  if (firstNonBlank(text) !== OPEN_BRACE) return {};
   const plain = PLAIN_ENVELOPE.exec(text);
   if (plain) return { code: plain[1], message: plain[2] };
   try {
@@ -48,6 +47,21 @@ export function parseServiceError(text: string): ServiceError {
   } catch {
     return {};
   }
+}
+
+const OPEN_BRACE = 0x7b;
+
+/** The first character of a text that `trimStart()` would keep, as a code; NaN for none. */
+function firstNonBlank(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === OPEN_BRACE) return code;
+    // ASCII white space (tab to carriage return, space) is skipped here; past ASCII, trimStart decides.
+    if (code !== 0x20 && (code < 0x09 || code > 0x0d)) {
+      return code < 0x80 ? code : text.trimStart().charCodeAt(0);
+    }
+  }
+  return Number.NaN;
 }
 
 /**

@@ -85,8 +85,10 @@ export function addResponseFacts(signals: FailureSignals, response: PipelineResp
   signals.fromAzure = signals.requestId !== undefined;
   signals.contentType = headers.get("content-type")?.toLowerCase();
   const challenge = headers.get("www-authenticate") ?? "";
-  signals.bearerChallenge = BEARER.test(challenge);
-  if (challenge !== "") signals.challengeDescription = CHALLENGE_DESCRIPTION.exec(challenge)?.[1];
+  if (challenge !== "") {
+    signals.bearerChallenge = BEARER.test(challenge);
+    signals.challengeDescription = CHALLENGE_DESCRIPTION.exec(challenge)?.[1];
+  }
   if (signals.service === "storage") {
     // Near the start only: a body of megabytes is not Storage's error, and must not cost a scan.
     const start = bounded(text, AUTHENTICATION_DETAIL_SEARCH);

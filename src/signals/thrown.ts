@@ -30,6 +30,9 @@ import { addResponseFacts } from "./response.js";
 /** The SDK's message for an error response with no usable body, and its paged variant. */
 const UNEXPECTED_STATUS = /(?:Unexpected status code:?|unexpected statusCode)\s*(\d{3})\b/i;
 
+/** What {@link UNEXPECTED_STATUS} needs in a message: a test that makes nothing, where an exec makes its result. */
+const STATUS_WORD = /status/i;
+
 /** How deep a `cause` chain is followed for a system error's code. */
 const CAUSE_DEPTH = 5;
 
@@ -75,7 +78,7 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
   if (typeof code === "string" && code !== "" && !hasResponse && signals.status === undefined) {
     signals.nodeCode = bounded(code, CODE_LIMIT);
   }
-  if (signals.status === undefined) {
+  if (signals.status === undefined && STATUS_WORD.test(signals.message)) {
     const fromMessage = UNEXPECTED_STATUS.exec(signals.message);
     if (fromMessage) signals.status = Number(fromMessage[1]);
   }
