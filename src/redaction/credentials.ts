@@ -195,7 +195,9 @@ function collectCredential(value: string, secrets: string[]): CredentialKind {
 function collectParameters(query: string, secrets: string[]): CredentialKind | undefined {
   let kind: CredentialKind | undefined;
   let rank = Number.POSITIVE_INFINITY;
-  for (const [name, value] of secretParameters(query)) {
+  const found = secretParameters(query);
+  for (let i = 0; i < found.length; i++) {
+    const [name, value] = found[i]!;
     keepDecoded(secrets, value);
     const known = PARAMETERS.get(name);
     if (known?.parameter.kind !== undefined && known.rank < rank && value !== "") {
@@ -219,13 +221,15 @@ const NONE: readonly [string, string][] = [];
  */
 function secretParameters(query: string): readonly [string, string][] {
   let found: [string, string][] | undefined;
+  // Names are decoded only in a query that holds an escape or a '+' at all.
+  const encoded = query.includes("%") || query.includes("+");
   for (let start = 0; start < query.length;) {
     let end = query.indexOf("&", start);
     if (end < 0) end = query.length;
     const equals = query.indexOf("=", start);
     const nameEnd = equals >= 0 && equals < end ? equals : end;
     const written = query.slice(start, nameEnd);
-    const name = written.includes("%") || written.includes("+") ? decode(written) : written;
+    const name = encoded && (written.includes("%") || written.includes("+")) ? decode(written) : written;
     if (isSecretName(name, NameUse.assigned)) {
       (found ??= []).push([normalizeName(name), nameEnd < end ? query.slice(nameEnd + 1, end) : ""]);
     }
