@@ -133,6 +133,9 @@ const candidatesByRules = new WeakMap<
   Map<number, Candidates<string>>
 >();
 
+/** The same for the catalog alone, what `diagnose()` without rules of your own tries: one lookup fewer. */
+const catalogByKind = new Map<number, Candidates<string>>();
+
 /** A small number per service, for a cheap key of the kind of failure. */
 const SERVICE_NUMBER: Readonly<Record<ServiceId, number>> = {
   search: 1,
@@ -150,7 +153,9 @@ function candidates<Cause extends string>(
 ): Candidates<Cause> {
   const status = signals.status ?? null;
   const service = signals.service;
-  let byKind = candidatesByRules.get(rules);
+  // Any integer may come as an error's statusCode: only HTTP's statuses are kept, so the kinds stay few.
+  if (status !== null && (status < 100 || status > 599)) return candidatesFor(rules, status, service);
+  let byKind = rules === catalog ? catalogByKind : candidatesByRules.get(rules);
   if (!byKind) {
     byKind = new Map();
     candidatesByRules.set(rules, byKind);
@@ -158,16 +163,25 @@ function candidates<Cause extends string>(
   const kind = (status ?? -1) * 8 + (service === undefined ? 0 : (SERVICE_NUMBER[service] ?? 7));
   let list = byKind.get(kind) as Candidates<Cause> | undefined;
   if (!list) {
-    const fit = rules.filter(
-      (rule) =>
-        typeof rule.match === "function" &&
-        (!Array.isArray(rule.statuses) || rule.statuses.includes(status)) &&
-        (!Array.isArray(rule.services) || (service !== undefined && rule.services.includes(service))),
-    );
-    list = { rules: fit, builtIn: fit.map((rule) => BUILT_IN.has(rule)) };
+    list = candidatesFor(rules, status, service);
     byKind.set(kind, list as Candidates<string>);
   }
   return list;
+}
+
+/** The rules that may explain a failure with this status and service, in their order. */
+function candidatesFor<Cause extends string>(
+  rules: readonly DiagnosisRule<Cause, Cause>[],
+  status: number | null,
+  service: ServiceId | undefined,
+): Candidates<Cause> {
+  const fit = rules.filter(
+    (rule) =>
+      typeof rule.match === "function" &&
+      (!Array.isArray(rule.statuses) || rule.statuses.includes(status)) &&
+      (!Array.isArray(rule.services) || (service !== undefined && rule.services.includes(service))),
+  );
+  return { rules: fit, builtIn: fit.map((rule) => BUILT_IN.has(rule)) };
 }
 
 const combined = new WeakMap<readonly DiagnosisRule[], readonly DiagnosisRule[]>();

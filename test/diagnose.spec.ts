@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import tls from "node:tls";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { RestError, createHttpHeaders, createPipelineRequest } from "@azure/core-rest-pipeline";
 import { ChainedTokenCredential, EnvironmentCredential } from "@azure/identity";
 import { AzureKeyCredential, SearchClient, SearchIndexClient } from "@azure/search-documents";
@@ -319,6 +321,19 @@ describe("diagnose(): never throws, whatever it is given", () => {
     assert.equal(diagnose(restErrorWithHostileRequest)?.evidence.status, 403);
     // Its request cannot be read, so its service is unknown: no Search advice for a bare 403.
     assert.equal(diagnose(restErrorWithHostileRequest)?.cause, "unrecognizedServiceError");
+  });
+
+  it("keeps nothing for an error's statusCode outside HTTP's: 100,000 of them leave the heap where it was", () => {
+    v8.setFlagsFromString("--expose-gc");
+    const gc = vm.runInNewContext("gc") as () => void;
+    const odd = (i: number) => ({ name: "Error", message: "failed", statusCode: 1000 + i });
+    for (let i = 0; i < 1000; i++) diagnose(odd(-i - 1));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 100_000; i++) diagnose(odd(i));
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    assert.ok(grown < 4 * 1024 * 1024, `the heap grew by ${Math.round(grown / 1024)} KiB`);
   });
 
   it("a frozen Node error is still diagnosed", () => {
