@@ -172,3 +172,12 @@ export function needsFullScan(text: string): boolean {
 
 /** Without the global flag: it keeps no state between calls. */
 const RARE = /[=<@J\\\r\n]|%[0-9A-Fa-f]{2}/;
+
+/**
+ * Whether `toLowerCase()` may change a character: A to Z, or anything beyond ASCII.
+ *
+ * @param code - a UTF-16 code unit.
+ */
+export function isUpperCase(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || code >= 0x80;
+}

@@ -1,3 +1,4 @@
+import { isUpperCase } from "../redaction/text.js";
 import type { OperationKind } from "../types.js";
 
 const MANAGEMENT_COLLECTIONS: ReadonlyMap<string, OperationKind> = new Map([
@@ -44,8 +45,7 @@ function firstSegment(path: string): string {
   for (; end < path.length; end++) {
     const code = path.charCodeAt(end);
     if (code === SLASH || code === OPEN_PARENTHESIS) break;
-    // A to Z, or a letter beyond ASCII that lower-casing may change.
-    if ((code >= 0x41 && code <= 0x5a) || code >= 0x80) upper = true;
+    if (isUpperCase(code)) upper = true;
   }
   const segment = path.slice(start, end);
   return upper ? segment.toLowerCase() : segment;

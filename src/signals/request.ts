@@ -6,6 +6,7 @@ import {
   sendsProxyCredentials,
   type ProxyRoute,
 } from "../net/proxy.js";
+import { isUpperCase } from "../redaction/text.js";
 import { serviceOfHost, serviceOfUserAgent } from "../services.js";
 import type { CredentialKind, FailureSignals } from "../types.js";
 import { operationOf } from "./operation.js";
@@ -144,11 +145,6 @@ const SLASH = 0x2f;
 const QUESTION = 0x3f;
 const HASH = 0x23;
 const AT = 0x40;
-
-/** A letter `toLowerCase()` may change: A to Z, or any beyond ASCII. */
-function isUpperCase(code: number): boolean {
-  return (code >= 0x41 && code <= 0x5a) || code >= 0x80;
-}
 
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
