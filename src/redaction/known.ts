@@ -15,14 +15,14 @@ import {
 
 /**
  * A known secret value as {@link findKnownValues} looks for it, made once for all the texts it is
- * looked for in: the value, and the groups of four base64 characters its base64 spelling must hold
- * at each of the three byte alignments, made on first need.
+ * looked for in: the value, and the six-bit groups of the first four base64 characters its base64
+ * spelling must hold at each of the three byte alignments, made on first need.
  */
 export class KnownValue {
   /** The value as it is. */
   readonly value: string;
-  /** The groups of each alignment, once made: see {@link KnownValue.groupsAt}. */
-  private groups: (readonly string[] | null | undefined)[] | undefined;
+  /** The sextets of each alignment, once made: see {@link KnownValue.mayHoldBase64At}. */
+  private sextets: Int8Array | undefined;
 
   /**
    * Makes a value ready.
@@ -34,20 +34,26 @@ export class KnownValue {
   }
 
   /**
-   * The first group of four base64 characters (and its base64url spelling when it differs) that only
-   * the value's bytes make at a byte alignment: a text without one holds no base64 of the value at
-   * that alignment. Null where the value is not ASCII, which rules nothing out.
+   * Whether a text may hold the value's base64 or base64url spelling at a byte alignment: it holds
+   * the first group of four characters that only the value's bytes make there, each character in
+   * either alphabet. A text without one holds no such spelling; a value that is not ASCII there rules
+   * nothing out. Searched for by its first character, with no string made.
    *
+   * @param text - the text.
    * @param offset - the alignment, 0 to 2.
    */
-  groupsAt(offset: number): readonly string[] | null {
-    this.groups ??= [undefined, undefined, undefined];
-    let groups = this.groups[offset];
-    if (groups === undefined) {
-      groups = groupsOf(this.value, offset);
-      this.groups[offset] = groups;
-    }
-    return groups;
+  mayHoldBase64At(text: string, offset: number): boolean {
+    const sextets = (this.sextets ??= sextetsOf(this.value));
+    const at = offset * 4;
+    const w = sextets[at]!;
+    if (w < 0) return true;
+    const x = sextets[at + 1]!;
+    const y = sextets[at + 2]!;
+    const z = sextets[at + 3]!;
+    return (
+      holdsGroup(text, BASE64_CHARS[w]!, x, y, z) ||
+      (w >= 62 && holdsGroup(text, BASE64URL_CHARS[w]!, x, y, z))
+    );
   }
 }
 
@@ -328,8 +334,7 @@ function findBase64(text: string, known: KnownValue, ranges: Ranges): void {
   const secret = known.value;
   if (text.length < Math.floor((secret.length * 4) / 3) - 2) return;
   for (let offset = 0; offset < 3; offset++) {
-    const needed = known.groupsAt(offset);
-    if (needed !== null && !holdsAny(text, needed)) continue;
+    if (!known.mayHoldBase64At(text, offset)) continue;
     const bytes = Buffer.from(secret, "utf8");
     const padded = Buffer.alloc(offset + bytes.length);
     bytes.copy(padded, offset);
@@ -342,31 +347,52 @@ function findBase64(text: string, known: KnownValue, ranges: Ranges): void {
   }
 }
 
-function holdsAny(text: string, needles: readonly string[]): boolean {
-  for (const needle of needles) if (text.includes(needle)) return true;
+/** Whether `text` holds `first` followed by the characters of the three sextets, in either alphabet. */
+function holdsGroup(text: string, first: string, x: number, y: number, z: number): boolean {
+  for (let at = text.indexOf(first); at >= 0; at = text.indexOf(first, at + 1)) {
+    if (
+      isSextet(text.charCodeAt(at + 1), x) &&
+      isSextet(text.charCodeAt(at + 2), y) &&
+      isSextet(text.charCodeAt(at + 3), z)
+    ) {
+      return true;
+    }
+  }
   return false;
 }
 
+/** Whether a character is the sextet's in base64 or in base64url (they differ for 62 and 63 only). */
+function isSextet(code: number, sextet: number): boolean {
+  return code === BASE64[sextet] || code === BASE64URL[sextet];
+}
+
 /**
- * The first group of four characters that only the value's bytes make at one byte alignment (from
- * byte 0, 2 or 1), in base64 and, when it differs, base64url; null where the value is not ASCII.
+ * The sextets of the first group of four characters that only the value's bytes make at each byte
+ * alignment (from byte 0, 2 or 1), four by alignment; -1 for an alignment where the value is not ASCII.
  */
-function groupsOf(secret: string, offset: number): readonly string[] | null {
-  const first = (3 - offset) % 3;
-  const a = secret.charCodeAt(first);
-  const b = secret.charCodeAt(first + 1);
-  const c = secret.charCodeAt(first + 2);
-  if ((a | b | c) >= 0x80) return null;
-  const w = a >> 2;
-  const x = ((a & 3) << 4) | (b >> 4);
-  const y = ((b & 15) << 2) | (c >> 6);
-  const z = c & 63;
-  const base64 = String.fromCharCode(BASE64[w]!, BASE64[x]!, BASE64[y]!, BASE64[z]!);
-  // base64url differs only in the characters of sextets 62 and 63.
-  if (w < 62 && x < 62 && y < 62 && z < 62) return [base64];
-  return [base64, String.fromCharCode(BASE64URL[w]!, BASE64URL[x]!, BASE64URL[y]!, BASE64URL[z]!)];
+function sextetsOf(secret: string): Int8Array {
+  const sextets = new Int8Array(12);
+  for (let offset = 0; offset < 3; offset++) {
+    const first = (3 - offset) % 3;
+    const a = secret.charCodeAt(first);
+    const b = secret.charCodeAt(first + 1);
+    const c = secret.charCodeAt(first + 2);
+    const at = offset * 4;
+    if ((a | b | c) >= 0x80) {
+      sextets[at] = -1;
+      continue;
+    }
+    sextets[at] = a >> 2;
+    sextets[at + 1] = ((a & 3) << 4) | (b >> 4);
+    sextets[at + 2] = ((b & 15) << 2) | (c >> 6);
+    sextets[at + 3] = c & 63;
+  }
+  return sextets;
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const BASE64: readonly number[] = [...`${ALPHABET}+/`].map((char) => char.charCodeAt(0));
 const BASE64URL: readonly number[] = [...`${ALPHABET}-_`].map((char) => char.charCodeAt(0));
+/** Each alphabet's characters as strings of one, to search for: V8 keeps these, so none is made. */
+const BASE64_CHARS: readonly string[] = [...`${ALPHABET}+/`];
+const BASE64URL_CHARS: readonly string[] = [...`${ALPHABET}-_`];
