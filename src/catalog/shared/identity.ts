@@ -22,6 +22,9 @@ function entraSays(...codes: readonly number[]): (s: FailureSignals) => false | 
     s.entraCode !== undefined && known.has(s.entraCode) ? { detail: entraDetail(s.entraCode) } : false;
 }
 
+/** An unknown tenant, as Entra ID answers it (made once: a match runs for every failure it may explain). */
+const tenantNotFound = entraSays(90002, 900023);
+
 /** The code, and where Microsoft Entra ID explains it. */
 function entraDetail(code: string): string {
   // Entra ID's own lookup page takes the code's number; a `code=` parameter would read as a function key.
@@ -141,7 +144,7 @@ export const entraRules = forService("entraId", [
     ],
     docs: [DOCS.entraErrorCodes, DOCS.identityTroubleshooting],
     match: (s) =>
-      entraSays(90002, 900023)(s) ||
+      tenantNotFound(s) ||
       // MSAL asks for the tenant's OpenID configuration first; Entra ID answers an unknown tenant there.
       (s.errorName === "CredentialUnavailableError" && mentions(s, "endpoints_resolution_error")
         ? {
