@@ -87,13 +87,22 @@ function titleOf(text: string): string | undefined {
   return text.slice(start + 1, end < 0 ? text.length : end).trim() || undefined;
 }
 
+/** What `trim()` removes: `\s` is the same set. Searched with `test()` from `lastIndex`, no match made. */
+const NOT_BLANK = /\S/g;
+
 /** The first non-blank line of the text outside tags, scripts and styles; each tag ends a line. */
 function firstTextLine(text: string): string | undefined {
   let at = 0;
   while (at < text.length) {
     const open = text.indexOf("<", at);
-    for (const piece of text.slice(at, open < 0 ? text.length : open).split("\n")) {
-      if (piece.trim() !== "") return piece;
+    const end = open < 0 ? text.length : open;
+    NOT_BLANK.lastIndex = at;
+    const first = NOT_BLANK.test(text) ? NOT_BLANK.lastIndex - 1 : -1;
+    if (first >= 0 && first < end) {
+      // The line that holds it, within the text between the tags.
+      const lineStart = Math.max(at, text.lastIndexOf("\n", first) + 1);
+      const newline = text.indexOf("\n", first);
+      return text.slice(lineStart, newline >= 0 && newline < end ? newline : end);
     }
     const close = open < 0 ? -1 : text.indexOf(">", open);
     if (close < 0) return undefined;
