@@ -63,26 +63,46 @@ const CHAIN_REASONS: readonly [readonly string[], string][] = [
 
 const CHAIN_LINE_START = "credentialunavailableerror: ";
 
-const found = (table: readonly [readonly string[], string][], line: string): string | undefined =>
-  table.find(([phrases]) => phrases.some((phrase) => line.includes(phrase)))?.[1];
+/** The word of the first entry of a table whose phrases the line holds. */
+function found(table: readonly [readonly string[], string][], line: string): string | undefined {
+  for (const [phrases, word] of table) {
+    for (const phrase of phrases) if (line.includes(phrase)) return word;
+  }
+  return undefined;
+}
 
 /**
  * The credentials a chain tried and why each was unavailable, from the error's message, without the
  * `Credential` every name ends with: `Credentials tried: Environment (not configured), AzureCli (not installed).`
+ * A message with no line of the chain's (`CredentialUnavailableError: ...`) is read as one line.
  */
 function chainDetail(message: string): string | undefined {
   const text = message.toLowerCase();
-  const lines = text
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line.startsWith(CHAIN_LINE_START));
-  const tried = (lines.length > 0 ? lines : [text]).flatMap((line) => {
-    const name = found(CHAIN_CREDENTIALS, line);
-    if (name === undefined) return [];
-    return [`${name.replace(/Credential$/, "")} (${found(CHAIN_REASONS, line) ?? "unavailable"})`];
-  });
-  return tried.length > 0 ? `Credentials tried: ${tried.join(", ")}.` : undefined;
+  let tried = "";
+  let chained = false;
+  if (text.includes(CHAIN_LINE_START)) {
+    for (const raw of text.split("\n")) {
+      const line = raw.trim();
+      if (!line.startsWith(CHAIN_LINE_START)) continue;
+      chained = true;
+      tried = withTried(tried, line);
+    }
+  }
+  if (!chained) tried = withTried(tried, text);
+  return tried === "" ? undefined : `Credentials tried: ${tried}.`;
 }
+
+/** The list of credentials tried, with the one a line speaks of, if any. */
+function withTried(tried: string, line: string): string {
+  const name = found(CHAIN_CREDENTIALS, line);
+  if (name === undefined) return tried;
+  const short = name.endsWith(CREDENTIAL) ? name.slice(0, -CREDENTIAL.length) : name;
+  const entry = `${short} (${found(CHAIN_REASONS, line) ?? "unavailable"})`;
+  return tried === "" ? entry : `${tried}, ${entry}`;
+}
+
+/** What every name of {@link CHAIN_CREDENTIALS} ends with. */
+const CREDENTIAL = "Credential";
 
 /**
  * Microsoft Entra ID's refusals of a token request, by their AADSTS codes: the failures of every
