@@ -170,7 +170,7 @@ function collectHeader(header: SecretHeader, value: string, secrets: string[]): 
 function collectCredential(value: string, secrets: string[]): CredentialKind {
   const space = value.indexOf(" ");
   // A key as it is (api-key, x-functions-key, ...) holds nothing more to read.
-  if (space < 0 && !/[%=:]/.test(value)) return "other";
+  if (space < 0 && !value.includes("=") && !value.includes(":") && !value.includes("%")) return "other";
   const kind = (space > 0 && SCHEME_KINDS.get(value.slice(0, space).toLowerCase())) || "other";
   const credential = space > 0 ? value.slice(space + 1).trim() : value;
   keep(secrets, credential);
@@ -244,12 +244,15 @@ function secretParameters(query: string): readonly [string, string][] {
  */
 function asSent(url: string): string {
   const last = url.length - 1;
-  const clean = url.charCodeAt(0) > 0x20 && url.charCodeAt(last) > 0x20 && !BREAKS.test(url);
+  const clean = url.charCodeAt(0) > 0x20 && url.charCodeAt(last) > 0x20 && !hasBreak(url);
   // eslint-disable-next-line no-control-regex -- the characters URL parsing trims
   return clean ? url : url.replace(/[\t\n\r]/g, "").replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
 }
 
-const BREAKS = /[\t\n\r]/;
+/** A tab or line break anywhere: three native searches for one character cost half of one regular expression's. */
+function hasBreak(url: string): boolean {
+  return url.includes("\n") || url.includes("\t") || url.includes("\r");
+}
 
 /** The query of a URL: after the first `?`, up to a `#`. */
 function queryOf(url: string): string {
@@ -262,8 +265,10 @@ function queryOf(url: string): string {
 
 /** The password of `scheme://user:password@host`, split at the last `@` as URL parsing does. */
 function passwordOf(url: string): string | undefined {
+  // Most URLs have no `@` at all: one search rules them out.
+  if (!url.includes("@")) return undefined;
   const scheme = url.indexOf("://");
-  if (scheme < 0 || !url.includes("@")) return undefined;
+  if (scheme < 0) return undefined;
   const rest = url.slice(scheme + 3);
   const authority = rest.slice(0, rest.search(/[/?#\\]|$/));
   const at = authority.lastIndexOf("@");
