@@ -29,7 +29,8 @@ export type Outcome = { value: unknown } | { thrown: ThrownFacts };
 const VARYING = [
   [/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>"],
   [/-r\d+\b/g, "-r"],
-  [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, "<time>"],
+  // ISO times, and Microsoft Entra ID's "Timestamp: 2026-11-29 09:01:02Z" (a space for the T).
+  [/\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g, "<time>"],
 ] as const;
 
 /**
