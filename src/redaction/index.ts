@@ -7,6 +7,7 @@ export {
 export { isSecretName, NameUse } from "./names.js";
 export { REDACTED } from "./ranges.js";
 export {
+  holdsKnownValue,
   MAX_REDACTED_LENGTH,
   prepareSecrets,
   redact,

@@ -1,4 +1,4 @@
-import { prepareSecrets, redact, type PreparedSecrets } from "../redaction/index.js";
+import { holdsKnownValue, prepareSecrets, redact, type PreparedSecrets } from "../redaction/index.js";
 import type { DiagnosisEvidence, FailureSignals } from "../types.js";
 import { NO_SECRETS, SECRETS, type RawSignals } from "./read.js";
 
@@ -138,6 +138,12 @@ function isJsonString(body: string, text: string): boolean {
 
 const QUOTE = 0x22;
 
+/**
+ * A request id or code of letters, digits and dashes alone (a GUID, `AuthorizationPermissionMismatch`):
+ * of each shape, the part in which redaction can find nothing but a known value.
+ */
+const PLAIN_TOKEN = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
 /** A code or id the server wrote: kept when it has the shape and redaction leaves it whole. */
 function shaped(
   text: string | undefined,
@@ -145,9 +151,10 @@ function shaped(
   cleanBody: string | undefined,
   secrets: PreparedSecrets,
 ): string | undefined {
-  return text !== undefined && shape.test(text) && redactPart(text, cleanBody, secrets) === text
-    ? text
-    : undefined;
+  if (text === undefined) return undefined;
+  // Most are plain tokens: one test of the shape, and the known values looked for alone.
+  if (PLAIN_TOKEN.test(text)) return holdsKnownValue(text, secrets) ? undefined : text;
+  return shape.test(text) && redactPart(text, cleanBody, secrets) === text ? text : undefined;
 }
 
 /**
