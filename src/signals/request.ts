@@ -68,16 +68,51 @@ interface HttpUrl {
 }
 
 /**
- * The scheme, host and path's start of an http(s) URL as the SDK writes it, read in one pass over
- * the scheme and authority: this runs for every failure. Userinfo and port are skipped; the first
- * `@` of the authority ends the userinfo.
+ * The scheme, host and path's start of an http(s) URL: this runs for every failure. Userinfo and port
+ * are skipped; the first `@` of the authority ends the userinfo.
  *
  * @param href - the request's URL.
  */
 function httpUrlOf(href: string): HttpUrl | undefined {
-  const secure = isSchemeAt(href, "https://");
-  if (!secure && !isSchemeAt(href, "http://")) return undefined;
-  const authorityStart = secure ? 8 : 7;
+  const authorityStart = authorityStartOf(href);
+  if (authorityStart === 0) return undefined;
+  // As the SDK writes it, a lower-case host alone: one native search finds its end.
+  PLAIN_AUTHORITY_END.lastIndex = authorityStart;
+  const end = PLAIN_AUTHORITY_END.test(href) ? PLAIN_AUTHORITY_END.lastIndex - 1 : href.length;
+  const next = href.charCodeAt(end);
+  if (end === href.length || next === SLASH || next === QUESTION || next === HASH) {
+    return {
+      scheme: authorityStart === 8 ? "https" : "http",
+      host: href.slice(authorityStart, end),
+      pathStart: end,
+    };
+  }
+  return httpUrlRead(href, authorityStart);
+}
+
+/**
+ * What ends an authority that is a lower-case host alone, or shows that it is more: a path, query or
+ * fragment; or userinfo, a port, an IPv6 host, a capital or a character beyond ASCII, which
+ * {@link httpUrlRead} reads. Global, for `test()` from `lastIndex`: no match is made.
+ */
+const PLAIN_AUTHORITY_END = /[/?#@:[A-Z\u0080-\uffff]/g;
+
+/** Where an http(s) URL's authority starts (after `https://` or `http://`, in any case), or 0. */
+function authorityStartOf(href: string): number {
+  if (href.startsWith("https://")) return 8;
+  if (href.startsWith("http://")) return 7;
+  return isSchemeAt(href, "https://") ? 8 : isSchemeAt(href, "http://") ? 7 : 0;
+}
+
+/**
+ * The scheme, host and path's start of an http(s) URL, read in one pass over its authority: userinfo,
+ * a port, an IPv6 host in brackets, capitals.
+ *
+ * @param href - the request's URL.
+ * @param authorityStart - where its authority starts.
+ */
+function httpUrlRead(href: string, authorityStart: number): HttpUrl {
+  const secure = authorityStart === 8;
   const length = href.length;
   // The authority, up to a path, query or fragment; its first `@` ends the userinfo.
   let authorityEnd = length;

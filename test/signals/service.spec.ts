@@ -81,6 +81,8 @@ describe("what a failure's request says of where it went", () => {
       ["https://[fe80::1]/", "https", "[fe80::1]"],
       ["https://contoso.search.windows.net?api-version=1", "https", "contoso.search.windows.net"],
       ["https://contoso.search.windows.net#top", "https", "contoso.search.windows.net"],
+      ["https://contoso.search.windows.net", "https", "contoso.search.windows.net"],
+      ["https://Contoso.search.windows.net/indexes", "https", "contoso.search.windows.net"],
       ["https://contoso.search.windows.net/a@b/indexes", "https", "contoso.search.windows.net"],
       ["ftp://contoso.search.windows.net/", undefined, undefined],
       ["httpx://contoso.search.windows.net/", undefined, undefined],
