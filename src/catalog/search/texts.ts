@@ -1,6 +1,22 @@
 import { forService, rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { mentions, serviceSays } from "../match.js";
+import { anyOf, mentions, serviceSays } from "../match.js";
+
+/** The service's words for a role-based refusal. */
+const AUTHORIZATION_TEXTS = anyOf("authorization failed", "checkaccess api call");
+
+/** The service's words when semantic ranking is off. */
+const SEMANTIC_OFF_TEXTS = anyOf("semanticqueriesnotavailable", "semantic search is not enabled");
+
+/** The service's words for a missing index. */
+const MISSING_INDEX_TEXTS = anyOf("the index '", "index was not found");
+
+/** The service's words for an api-version it does not take. */
+const API_VERSION_TEXTS = anyOf(
+  "invalid or missing api-version",
+  "api-version query string",
+  "api-version is not supported",
+);
 
 /** Azure AI Search answers, matched on their texts first and on status and context after. */
 export const searchTextRules = forService("search", [
@@ -30,7 +46,7 @@ export const searchTextRules = forService("search", [
       "Check the role is on the right scope: the search service itself or one of its indexes.",
     ],
     docs: [DOCS.roleAssignments, DOCS.keyless],
-    match: (s) => s.status === 403 && mentions(s, "authorization failed", "checkaccess api call"),
+    match: (s) => s.status === 403 && mentions(s, AUTHORIZATION_TEXTS),
   }),
   rule({
     cause: "semanticQuotaExceeded",
@@ -56,7 +72,7 @@ export const searchTextRules = forService("search", [
     ],
     docs: [DOCS.semanticRanker],
     match: (s) =>
-      serviceSays(s, "semanticqueriesnotavailable", "semantic search is not enabled") ||
+      serviceSays(s, SEMANTIC_OFF_TEXTS) ||
       (s.serviceCode === "FeatureNotSupportedInService" && mentions(s, "semantic")),
   }),
   rule({
@@ -83,7 +99,7 @@ export const searchTextRules = forService("search", [
       "Check that the endpoint is the service that holds the index, and that an alias, if you use one, points to it.",
     ],
     docs: [DOCS.httpStatusCodes],
-    match: (s) => s.status === 404 && mentions(s, "the index '", "index was not found"),
+    match: (s) => s.status === 404 && mentions(s, MISSING_INDEX_TEXTS),
   }),
   rule({
     cause: "quotaExceeded",
@@ -109,14 +125,7 @@ export const searchTextRules = forService("search", [
       "If you set it on purpose, choose a version from the list of supported API versions.",
     ],
     docs: [DOCS.apiVersions],
-    match: (s) =>
-      s.status === 400 &&
-      mentions(
-        s,
-        "invalid or missing api-version",
-        "api-version query string",
-        "api-version is not supported",
-      ),
+    match: (s) => s.status === 400 && mentions(s, API_VERSION_TEXTS),
   }),
   rule({
     cause: "publicAccessDisabled",

@@ -1,6 +1,9 @@
 import { rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { mentions } from "../match.js";
+import { anyOf, mentions } from "../match.js";
+
+/** What the SDK says when it refuses to send a credential over plain HTTP. */
+const INSECURE_TEXTS = anyOf("while allowinsecureconnection is false", "not permitted for non-tls protected");
 
 /** Requests that went, or would have gone, over plain HTTP. */
 export const httpRules = [
@@ -18,8 +21,6 @@ export const httpRules = [
     ],
     docs: [DOCS.nodeEnterpriseNetwork],
     match: (s) =>
-      (s.status === undefined &&
-        mentions(s, "while allowinsecureconnection is false", "not permitted for non-tls protected")) ||
-      (s.status === 502 && s.scheme === "http"),
+      (s.status === undefined && mentions(s, INSECURE_TEXTS)) || (s.status === 502 && s.scheme === "http"),
   }),
 ];

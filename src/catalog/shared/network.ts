@@ -1,9 +1,12 @@
 import { rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { hasCode, mentions } from "../match.js";
+import { anyOf, hasCode, mentions } from "../match.js";
 
 /** Connections cut by the other end or something on the path. */
 export const RESET_CODES: ReadonlySet<string> = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
+
+/** What Node.js says of a connection cut before an answer, or before its TLS handshake ended. */
+const RESET_TEXTS = anyOf("socket hang up", "disconnected before secure tls connection");
 
 /** Connections that got no answer in time. */
 export const TIMEOUT_CODES: ReadonlySet<string> = new Set([
@@ -74,8 +77,7 @@ export const networkRules = [
     retryable: true,
     match: (s) =>
       hasCode(s, RESET_CODES) ||
-      (s.status === undefined &&
-        mentions(s, "socket hang up", "disconnected before secure tls connection")) ||
+      (s.status === undefined && mentions(s, RESET_TEXTS)) ||
       // The SDK reports a connection cut while it reads the body as a PARSE_ERROR.
       (s.nodeCode === "PARSE_ERROR" && mentions(s, "reading response as text: aborted")),
   }),

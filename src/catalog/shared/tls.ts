@@ -1,8 +1,35 @@
 import { rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { hasCode, mentions } from "../match.js";
+import { anyOf, hasCode, mentions } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 import { answerDetail } from "./gateway.js";
+
+/** OpenSSL's reasons for a protocol version the two ends do not share. */
+const PROTOCOL_VERSION_TEXTS = anyOf(
+  "alert protocol version",
+  "unsupported protocol",
+  "no protocols available",
+);
+
+/** OpenSSL's reasons when plain text came back to a TLS client. */
+const NOT_TLS_TEXTS = anyOf("wrong version number", "packet length too long");
+
+/** OpenSSL's reasons for a certificate signed with a weak digest. */
+const WEAK_SIGNATURE_TEXTS = anyOf("ca signature digest algorithm too weak", "ca md too weak");
+
+/** OpenSSL's reasons for a certificate's key too small for the security level. */
+const WEAK_KEY_TEXTS = anyOf(
+  "ee certificate key too weak",
+  "ca certificate key too weak",
+  "ee key too small",
+  "ca key too small",
+);
+
+/** The pages nginx and IIS answer with when a client certificate was required and none came. */
+const CLIENT_CERTIFICATE_PAGES = anyOf("no required ssl certificate was sent", "the ssl certificate error");
+
+/** OpenSSL's reasons for no cipher suite in common. */
+const NO_SHARED_CIPHER_TEXTS = anyOf("no shared cipher", "no cipher match");
 
 /** Certificate chains Node.js could not verify against the roots it trusts. */
 export const UNTRUSTED_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
@@ -141,9 +168,7 @@ export const tlsRules = [
     ],
     docs: [DOCS.nodeCli, DOCS.nodeEnterpriseNetwork],
     match: (s) =>
-      hasCode(s, PROTOCOL_VERSION_CODES) ||
-      (isHandshakeText(s) &&
-        mentions(s, "alert protocol version", "unsupported protocol", "no protocols available")),
+      hasCode(s, PROTOCOL_VERSION_CODES) || (isHandshakeText(s) && mentions(s, PROTOCOL_VERSION_TEXTS)),
   }),
   rule({
     cause: "endpointNotTls",
@@ -158,9 +183,7 @@ export const tlsRules = [
       "Run `npx azure-sdk-doctor <endpoint>` to see which proxy applies to the host.",
     ],
     docs: [DOCS.nodeEnterpriseNetwork, DOCS.nodeCli],
-    match: (s) =>
-      hasCode(s, NOT_TLS_CODES) ||
-      (isHandshakeText(s) && mentions(s, "wrong version number", "packet length too long")),
+    match: (s) => hasCode(s, NOT_TLS_CODES) || (isHandshakeText(s) && mentions(s, NOT_TLS_TEXTS)),
   }),
   rule({
     cause: "tlsUntrustedCertificate",
@@ -236,9 +259,7 @@ export const tlsRules = [
       NEVER_DISABLE,
     ],
     docs: [DOCS.nodeTlsErrors, DOCS.nodeEnterpriseNetwork],
-    match: (s) =>
-      s.nodeCode === "CA_MD_TOO_WEAK" ||
-      (isVerifyText(s) && mentions(s, "ca signature digest algorithm too weak", "ca md too weak")),
+    match: (s) => s.nodeCode === "CA_MD_TOO_WEAK" || (isVerifyText(s) && mentions(s, WEAK_SIGNATURE_TEXTS)),
   }),
   rule({
     cause: "tlsWeakKey",
@@ -256,14 +277,7 @@ export const tlsRules = [
     match: (s) =>
       s.nodeCode === "EE_KEY_TOO_SMALL" ||
       s.nodeCode === "CA_KEY_TOO_SMALL" ||
-      (isVerifyText(s) &&
-        mentions(
-          s,
-          "ee certificate key too weak",
-          "ca certificate key too weak",
-          "ee key too small",
-          "ca key too small",
-        )),
+      (isVerifyText(s) && mentions(s, WEAK_KEY_TEXTS)),
   }),
   rule({
     cause: "tlsWeakDhKey",
@@ -295,8 +309,7 @@ export const tlsRules = [
     docs: [DOCS.nodeTlsContextOptions, DOCS.nodeEnterpriseNetwork],
     match: (s) => {
       if (s.status === 400) {
-        if (s.fromAzure || !mentions(s, "no required ssl certificate was sent", "the ssl certificate error"))
-          return false;
+        if (s.fromAzure || !mentions(s, CLIENT_CERTIFICATE_PAGES)) return false;
         return { detail: answerDetail(s) };
       }
       return (
@@ -321,10 +334,7 @@ export const tlsRules = [
     docs: [DOCS.nodeTlsCiphers, DOCS.nodeEnterpriseNetwork],
     confidence: "inferred",
     match: (s) => {
-      if (
-        hasCode(s, NO_SHARED_CIPHER_CODES) ||
-        (isHandshakeText(s) && mentions(s, "no shared cipher", "no cipher match"))
-      ) {
+      if (hasCode(s, NO_SHARED_CIPHER_CODES) || (isHandshakeText(s) && mentions(s, NO_SHARED_CIPHER_TEXTS))) {
         return { confidence: "exact" };
       }
       const alert =
