@@ -47,6 +47,12 @@ const EXCERPT_LIMIT = 160;
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
 
+/** The entities a page's line is read with. */
+const ENTITY = /&(amp|lt|gt|quot|#39|nbsp);/g;
+
+/** White space that `replace(/\s+/g, " ")` would change: a run of two, or one that is not a space. */
+const UNTIDY_SPACE = /\s\s|[^\S ]/;
+
 /**
  * What a page that is not JSON says first: its title, or else its first line of text outside tags,
  * scripts and styles, on one line; from the body excerpt the signals hold (redacted and bounded), in
@@ -57,10 +63,13 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 function pageExcerpt(body: string): string | undefined {
   const text = body.trimStart();
   if (text === "" || text.startsWith("{") || text.startsWith("[")) return undefined;
-  const line = (titleOf(text) ?? firstTextLine(text))
-    ?.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_entity, name: string) => ENTITIES[name] ?? "")
-    .replace(/\s+/g, " ")
-    .trim();
+  const raw = titleOf(text) ?? firstTextLine(text);
+  if (raw === undefined) return undefined;
+  // Each rewrite only where it changes something: most titles hold no entity and single spaces.
+  const decoded = raw.includes("&")
+    ? raw.replace(ENTITY, (_entity, name: string) => ENTITIES[name] ?? "")
+    : raw;
+  const line = (UNTIDY_SPACE.test(decoded) ? decoded.replace(/\s+/g, " ") : decoded).trim();
   if (!line) return undefined;
   return line.length > EXCERPT_LIMIT ? `${line.slice(0, EXCERPT_LIMIT - 3)}...` : line;
 }
@@ -90,6 +99,17 @@ function titleOf(text: string): string | undefined {
 /** What `trim()` removes: `\s` is the same set. Searched with `test()` from `lastIndex`, no match made. */
 const NOT_BLANK = /\S/g;
 
+const LINE_FEED = 0x0a;
+
+/**
+ * Whether the tag at `open` may be `<script` or `<style`, as `/^<\s*(script|style)\b/i` reads the
+ * eight characters from it: an `s` stands one to three places after the `<`. Most tags have none there.
+ */
+function mayHide(text: string, open: number): boolean {
+  for (let i = open + 1; i <= open + 3; i++) if ((text.charCodeAt(i) | 0x20) === 0x73) return true;
+  return false;
+}
+
 /** The first non-blank line of the text outside tags, scripts and styles; each tag ends a line. */
 function firstTextLine(text: string): string | undefined {
   let at = 0;
@@ -99,15 +119,18 @@ function firstTextLine(text: string): string | undefined {
     NOT_BLANK.lastIndex = at;
     const first = NOT_BLANK.test(text) ? NOT_BLANK.lastIndex - 1 : -1;
     if (first >= 0 && first < end) {
-      // The line that holds it, within the text between the tags.
-      const lineStart = Math.max(at, text.lastIndexOf("\n", first) + 1);
+      // The line that holds it, within the text between the tags: back over the blanks before it.
+      let lineStart = first;
+      while (lineStart > at && text.charCodeAt(lineStart - 1) !== LINE_FEED) lineStart--;
       const newline = text.indexOf("\n", first);
       return text.slice(lineStart, newline >= 0 && newline < end ? newline : end);
     }
     const close = open < 0 ? -1 : text.indexOf(">", open);
     if (close < 0) return undefined;
     at = close + 1;
-    const hidden = /^<\s*(script|style)\b/i.exec(text.slice(open, open + 8))?.[1];
+    const hidden = mayHide(text, open)
+      ? /^<\s*(script|style)\b/i.exec(text.slice(open, open + 8))?.[1]
+      : undefined;
     if (hidden) {
       const skip = tagAt(text, hidden.toLowerCase() as "script" | "style", at);
       if (skip < 0) return undefined;
