@@ -20,9 +20,10 @@ function textOf(signals: FailureSignals): string {
 }
 
 /**
- * Phrases a rule looks for, any one of which will do, made once with {@link anyOf}: the first is found
- * with one search. One `includes` costs about 20 ns here whatever the text, most of it the call, and
- * the TLS rules try several phrases on every thrown error.
+ * Phrases a rule looks for, any one of which will do, made once with {@link anyOf} and looked for with
+ * one search. Most failures' texts are short, where each `includes` costs about 20 ns, most of it the
+ * call: three phrases on a 38-character message cost 19 ns as one pattern against 51 ns as three
+ * searches (on a 150-character OpenSSL message, 102 against 80).
  */
 export interface AnyOf {
   /** The phrases, as given. */
