@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { redact } from "../../src/redaction/index.js";
+import { parseServiceError } from "../../src/signals/envelope.js";
 import { TEXT_LIMIT } from "../../src/signals/read.js";
 import { redactedSignals } from "../../src/signals/clean.js";
 import { signalsFromResponse } from "../../src/signals/response.js";
@@ -70,6 +71,20 @@ describe("reading the service's error envelope (property)", () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("reads Key Vault's envelope with its inner code as JSON.parse does, escapes decoded, whatever its strings hold", () => {
+    fc.assert(
+      fc.property(text, text, text, (code, message, inner) => {
+        const body = JSON.stringify({ error: { code, message, innererror: { code: inner } } });
+        const read = parseServiceError(body);
+        assert.equal(read.code, code);
+        assert.equal(read.message, message);
+        assert.equal(read.innerCode, inner === "" ? undefined : inner);
+        assert.equal(read.problemType, undefined);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
