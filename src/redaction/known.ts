@@ -15,14 +15,11 @@ import {
 
 /**
  * A known secret value as {@link findKnownValues} looks for it, made once for all the texts it is
- * looked for in: the value, and the six-bit groups of the first four base64 characters its base64
- * spelling must hold at each of the three byte alignments, made on first need.
+ * looked for in.
  */
 export class KnownValue {
   /** The value as it is. */
   readonly value: string;
-  /** The sextets of each alignment, once made: see {@link KnownValue.mayHoldBase64At}. */
-  private sextets: Int8Array | undefined;
 
   /**
    * Makes a value ready.
@@ -37,19 +34,24 @@ export class KnownValue {
    * Whether a text may hold the value's base64 or base64url spelling at a byte alignment: it holds
    * the first group of four characters that only the value's bytes make there, each character in
    * either alphabet. A text without one holds no such spelling; a value that is not ASCII there rules
-   * nothing out. Searched for by its first character, with no string made.
+   * nothing out. Searched for by its first character, with no string made; the group is worked out
+   * from three characters of the value each time, which costs less than keeping it.
    *
    * @param text - the text.
    * @param offset - the alignment, 0 to 2.
    */
   mayHoldBase64At(text: string, offset: number): boolean {
-    const sextets = (this.sextets ??= sextetsOf(this.value));
-    const at = offset * 4;
-    const w = sextets[at]!;
-    if (w < 0) return true;
-    const x = sextets[at + 1]!;
-    const y = sextets[at + 2]!;
-    const z = sextets[at + 3]!;
+    // The group starts at the value's first byte that begins a group of three in the encoded text.
+    const first = (3 - offset) % 3;
+    const value = this.value;
+    const a = value.charCodeAt(first);
+    const b = value.charCodeAt(first + 1);
+    const c = value.charCodeAt(first + 2);
+    if ((a | b | c) >= 0x80) return true;
+    const w = a >> 2;
+    const x = ((a & 3) << 4) | (b >> 4);
+    const y = ((b & 15) << 2) | (c >> 6);
+    const z = c & 63;
     return (
       holdsGroup(text, BASE64_CHARS[w]!, x, y, z) ||
       (w >= 62 && holdsGroup(text, BASE64URL_CHARS[w]!, x, y, z))
@@ -364,30 +366,6 @@ function holdsGroup(text: string, first: string, x: number, y: number, z: number
 /** Whether a character is the sextet's in base64 or in base64url (they differ for 62 and 63 only). */
 function isSextet(code: number, sextet: number): boolean {
   return code === BASE64[sextet] || code === BASE64URL[sextet];
-}
-
-/**
- * The sextets of the first group of four characters that only the value's bytes make at each byte
- * alignment (from byte 0, 2 or 1), four by alignment; -1 for an alignment where the value is not ASCII.
- */
-function sextetsOf(secret: string): Int8Array {
-  const sextets = new Int8Array(12);
-  for (let offset = 0; offset < 3; offset++) {
-    const first = (3 - offset) % 3;
-    const a = secret.charCodeAt(first);
-    const b = secret.charCodeAt(first + 1);
-    const c = secret.charCodeAt(first + 2);
-    const at = offset * 4;
-    if ((a | b | c) >= 0x80) {
-      sextets[at] = -1;
-      continue;
-    }
-    sextets[at] = a >> 2;
-    sextets[at + 1] = ((a & 3) << 4) | (b >> 4);
-    sextets[at + 2] = ((b & 15) << 2) | (c >> 6);
-    sextets[at + 3] = c & 63;
-  }
-  return sextets;
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
