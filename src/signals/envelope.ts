@@ -20,11 +20,13 @@ const PLAIN_ENVELOPE = /^\{"error":\{"code":"([^"\\\u0000-\u001f]*)","message":"
 
 /**
  * Key Vault's envelope exactly as it writes it, with its inner code: the message may hold JSON escapes
- * (its RBAC refusal puts `\r\n` before the action), decoded as JSON.parse decodes them.
+ * (its RBAC refusal puts `\r\n` before the action), decoded as JSON.parse decodes them. The message is
+ * read as runs of plain characters between escapes, each run by one class: an alternation tried at
+ * every character reads a 600-character refusal in twice the time.
  */
 const INNER_ENVELOPE =
   // eslint-disable-next-line no-control-regex -- a JSON string cannot hold a raw control character
-  /^\{"error":\{"code":"([^"\\\u0000-\u001f]*)","message":"((?:[^"\\\u0000-\u001f]|\\["\\/bfnrt]|\\u[0-9A-Fa-f]{4})*)","innererror":\{"code":"([^"\\\u0000-\u001f]*)"\}\}\}$/;
+  /^\{"error":\{"code":"([^"\\\u0000-\u001f]*)","message":"([^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9A-Fa-f]{4})[^"\\\u0000-\u001f]*)*)","innererror":\{"code":"([^"\\\u0000-\u001f]*)"\}\}\}$/;
 
 /**
  * The `{ error: { code, message } }` envelope with its inner code, or a problem+json body's type and
