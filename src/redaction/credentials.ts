@@ -21,6 +21,12 @@ export interface RequestCredentials {
   secrets: string[];
   /** Which credential the request authenticates with; undefined when the request cannot be read. */
   kind: CredentialKind | undefined;
+  /**
+   * The request's headers by lower-case name, as they were read for the credentials: the other facts of
+   * the request are read from them too, where a header's `get` would cost a lookup each. Undefined when
+   * they could not be read.
+   */
+  headers: Readonly<Record<string, string>> | undefined;
 }
 
 /** The table's headers by lower-case name, with their rank: the first present with a kind names it. */
@@ -52,10 +58,11 @@ const SCHEME_KINDS: ReadonlyMap<string, CredentialKind> = new Map(
 export function credentialsOf(request: PipelineRequest): RequestCredentials {
   const secrets: string[] = [];
   let kind: CredentialKind | undefined = "none";
+  let headers: Readonly<Record<string, string>> | undefined;
   try {
     let rank = Number.POSITIVE_INFINITY;
     // One copy with lower-case names, read with for-in: cheaper than the headers' own iterator.
-    const headers = request.headers.toJSON();
+    headers = request.headers.toJSON();
     for (const name in headers) {
       const known = HEADERS.get(name);
       const value = headers[name];
@@ -72,14 +79,14 @@ export function credentialsOf(request: PipelineRequest): RequestCredentials {
     if (password !== undefined) keepDecoded(secrets, password);
     const fromQuery = collectParameters(queryOf(url), secrets);
     if (kind === "none" && fromQuery !== undefined) kind = fromQuery;
-    const form = formOf(request);
+    const form = formOf(request, headers);
     if (form !== undefined) collectParameters(form, secrets);
     collectFormData(request, secrets);
   } catch {
     // A request that cannot be read has no secrets we could find; the shapes still apply.
     kind = undefined;
   }
-  return { secrets, kind };
+  return { secrets, kind, headers };
 }
 
 /**
@@ -102,7 +109,7 @@ export function carriesCredentials(request: PipelineRequest): boolean {
     }
     const url = asSent(request.url);
     if (passwordOf(url) !== undefined || hasSecretParameter(queryOf(url))) return true;
-    const form = formOf(request);
+    const form = formOf(request, headers);
     if (form !== undefined && hasSecretParameter(form)) return true;
     const secrets: string[] = [];
     collectFormData(request, secrets);
@@ -277,10 +284,10 @@ function passwordOf(url: string): string | undefined {
 }
 
 /** A form-urlencoded string body. */
-function formOf(request: PipelineRequest): string | undefined {
+function formOf(request: PipelineRequest, headers: Readonly<Record<string, string>>): string | undefined {
   const body = request.body;
   if (typeof body !== "string") return undefined;
-  const type = request.headers.get("content-type") ?? "";
+  const type = headers["content-type"] ?? "";
   return type.toLowerCase().includes("application/x-www-form-urlencoded") ? body : undefined;
 }
 

@@ -8,7 +8,8 @@ import {
 } from "../net/proxy.js";
 import { isUpperCase } from "../redaction/text.js";
 import { serviceOfHost, serviceOfUserAgent } from "../services.js";
-import type { CredentialKind, FailureSignals } from "../types.js";
+import type { RequestCredentials } from "../redaction/index.js";
+import type { FailureSignals } from "../types.js";
 import { operationOf } from "./operation.js";
 
 /** The methods a request of the SDK may carry; anything else is not quoted as evidence. */
@@ -30,27 +31,28 @@ const HTTP_METHODS: ReadonlySet<unknown> = new Set([
  *
  * @param signals - the signals to fill in.
  * @param request - the request as it was sent.
- * @param credential - the kind of credential it carries, read with its values.
+ * @param credentials - its credentials, read with its headers, which the service is read from.
  */
 export function addRequestFacts(
   signals: FailureSignals,
   request: PipelineRequest,
-  credential: CredentialKind | undefined,
+  credentials: RequestCredentials,
 ): void {
   // Each read once: a getter may answer differently the next time, and evidence must hold its type.
   const method: unknown = request.method;
   signals.method = HTTP_METHODS.has(method) ? (method as string) : undefined;
-  signals.credential = credential;
+  signals.credential = credentials.kind;
   const href: unknown = request.url;
   const url = typeof href === "string" ? httpUrlOf(href) : undefined;
   if (url) {
     signals.scheme = url.scheme;
     signals.host = url.host;
   }
-  const headers = request.headers;
-  signals.service =
-    serviceOfUserAgent(headers.get("user-agent") ?? headers.get("x-ms-useragent")) ??
-    serviceOfHost(signals.host);
+  const headers = credentials.headers;
+  const userAgent = headers
+    ? (headers["user-agent"] ?? headers["x-ms-useragent"])
+    : (request.headers.get("user-agent") ?? request.headers.get("x-ms-useragent"));
+  signals.service = serviceOfUserAgent(userAgent) ?? serviceOfHost(signals.host);
   if (url && signals.service === "search") {
     const path = href as string;
     const pathEnd = firstOf(path, PATH_ENDS, url.pathStart, path.length);
@@ -203,13 +205,20 @@ const NO_SECRETS: readonly string[] = [];
  *
  * @param signals - the signals to fill in.
  * @param request - the request as it was sent.
+ * @param headers - its headers by lower-case name, when they were read already.
  * @returns the proxy's credentials, to be redacted like the request's own.
  */
-export function addProxyFacts(signals: FailureSignals, request: PipelineRequest): readonly string[] {
+export function addProxyFacts(
+  signals: FailureSignals,
+  request: PipelineRequest,
+  headers: Readonly<Record<string, string>> | undefined,
+): readonly string[] {
   const route = requestProxy(request);
   if (route) return addProxyRoute(signals, route);
   // A Proxy-Authorization set by hand goes to whatever proxy the caller's own agent uses.
-  signals.proxyCredentials = request.headers.has("proxy-authorization");
+  signals.proxyCredentials = headers
+    ? headers["proxy-authorization"] !== undefined
+    : request.headers.has("proxy-authorization");
   return NO_SECRETS;
 }
 

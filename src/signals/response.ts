@@ -49,8 +49,8 @@ export function signalsFromResponse(
   credentials: RequestCredentials = credentialsOf(request),
 ): FailureSignals {
   const signals = blankSignals();
-  addRequestFacts(signals, request, credentials.kind);
-  const proxySecrets = addProxyFacts(signals, request);
+  addRequestFacts(signals, request, credentials);
+  const proxySecrets = addProxyFacts(signals, request, credentials.headers);
   addResponseFacts(signals, response);
   const secrets = proxySecrets.length > 0 ? [...credentials.secrets, ...proxySecrets] : credentials.secrets;
   return withSecrets(signals, secrets);

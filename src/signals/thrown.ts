@@ -60,9 +60,9 @@ export function signalsFromThrown(error: unknown, request?: PipelineRequest): Fa
     const credentials = credentialsOf(req);
     secrets = credentials.secrets;
     try {
-      addRequestFacts(signals, req, credentials.kind);
+      addRequestFacts(signals, req, credentials);
       // The proxy the request went through: a refused connection or a foreign answer may be its own.
-      const proxySecrets = addProxyFacts(signals, req);
+      const proxySecrets = addProxyFacts(signals, req, credentials.headers);
       if (proxySecrets.length > 0) secrets = [...secrets, ...proxySecrets];
       if (hasResponse) addResponseFacts(signals, response);
     } catch {

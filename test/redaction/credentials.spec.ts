@@ -15,11 +15,15 @@ function request(headers: Record<string, string> = {}, url = ENDPOINT, body?: st
 }
 
 describe("credentialsOf(): the credentials a request carries", () => {
-  it("the api-key header, as it is", () => {
-    assert.deepEqual(credentialsOf(request({ "api-key": "0123456789ABCDEF0123456789ABCDEF" })), {
-      secrets: ["0123456789ABCDEF0123456789ABCDEF"],
-      kind: "apiKey",
-    });
+  it("the api-key header, as it is, with the headers it was read from by lower-case name", () => {
+    assert.deepEqual(
+      credentialsOf(request({ "API-Key": "0123456789ABCDEF0123456789ABCDEF", "User-Agent": "app/1.0" })),
+      {
+        secrets: ["0123456789ABCDEF0123456789ABCDEF"],
+        kind: "apiKey",
+        headers: { "api-key": "0123456789ABCDEF0123456789ABCDEF", "user-agent": "app/1.0" },
+      },
+    );
   });
 
   it("a bearer token, with and without its scheme", () => {
@@ -163,7 +167,7 @@ describe("credentialsOf(): the credentials a request carries", () => {
         throw new Error("headers");
       },
     });
-    assert.deepEqual(credentialsOf(unreadable), { secrets: [], kind: undefined });
+    assert.deepEqual(credentialsOf(unreadable), { secrets: [], kind: undefined, headers: undefined });
   });
 });
 

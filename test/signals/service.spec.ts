@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
+import {
+  createHttpHeaders,
+  createPipelineRequest,
+  RestError,
+  type PipelineRequest,
+} from "@azure/core-rest-pipeline";
 import { SERVICES, serviceOfHost, serviceOfUserAgent } from "../../src/services.js";
 import { signalsFromThrown } from "../../src/signals/thrown.js";
 import type { ServiceId } from "../../src/types.js";
@@ -106,5 +111,46 @@ describe("what a failure's request says of where it went", () => {
       ["https://contoso.search.windows.net#/indexes/hotels/docs", "other"],
     ];
     for (const [url, operation] of cases) assert.equal(evidenceOf(url).operation, operation, url);
+  });
+});
+
+describe("the headers a failure's request is read from", () => {
+  const failed = (headers: PipelineRequest["headers"]) =>
+    signalsFromThrown(
+      new RestError("boom", {
+        statusCode: 500,
+        request: createPipelineRequest({ url: "https://api.contoso.example/things", headers }),
+      }),
+    );
+
+  it("reads the service and a hand-set Proxy-Authorization from the SDK's headers, in any case", () => {
+    const signals = failed(
+      createHttpHeaders({
+        "User-Agent": "azsdk-js-keyvault-secrets/4.10.0 core-rest-pipeline/1.25.1",
+        "Proxy-Authorization": "Basic YWxpY2U6czNjcmV0",
+      }),
+    );
+    assert.equal(signals.service, "keyVault");
+    assert.equal(signals.proxyCredentials, true);
+    assert.equal(
+      failed(createHttpHeaders({ "x-ms-useragent": ua("app-configuration") })).service,
+      "appConfiguration",
+    );
+    assert.equal(failed(createHttpHeaders({})).proxyCredentials, false);
+  });
+
+  it("reads them through get() and has() from headers of another make, which have no toJSON()", () => {
+    const values = new Map([
+      ["user-agent", ua("storage-blob")],
+      ["proxy-authorization", "Basic YWxpY2U6czNjcmV0"],
+    ]);
+    const headers = {
+      get: (name: string) => values.get(name.toLowerCase()),
+      has: (name: string) => values.has(name.toLowerCase()),
+    } as unknown as PipelineRequest["headers"];
+    const signals = failed(headers);
+    assert.equal(signals.service, "storage");
+    assert.equal(signals.proxyCredentials, true);
+    assert.equal(signals.credential, undefined, "credentials that could not be read are not named");
   });
 });
