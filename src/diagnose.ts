@@ -1,7 +1,7 @@
 import { catalog, type CauseId } from "./catalog/index.js";
 import { readRequest, readStatusCode } from "./signals/read.js";
 import { evidenceFrom, redactedSignals, redactedText } from "./signals/clean.js";
-import { signalsFromThrown } from "./signals/thrown.js";
+import { signalsWithRequest } from "./signals/thrown.js";
 import type {
   Diagnosis,
   DiagnosisEvidence,
@@ -300,9 +300,12 @@ export function forgetRequestDiagnosis(request: object): void {
  * that was diagnosed.
  *
  * @param error - any value.
+ * @param request - its `request`, when the caller has read it already.
  */
-export function requestDiagnosis(error: unknown): Diagnosis | undefined {
-  const request = readRequest(error);
+export function requestDiagnosis(
+  error: unknown,
+  request: unknown = readRequest(error),
+): Diagnosis | undefined {
   if (typeof request !== "object" || request === null) return undefined;
   const diagnosis = registry.requests.get(request);
   if (!diagnosis) return undefined;
@@ -371,9 +374,13 @@ export function diagnose<Own extends string = never>(
   options?: DiagnoseOptions<Own>,
 ): Diagnosis<CauseId | Own> | undefined {
   try {
+    const attached = attachedDiagnosis(error) as Diagnosis<CauseId | Own> | undefined;
+    if (attached) return attached;
+    // Read once, for the kept diagnosis and the signals both: a getter may answer differently each time.
+    const request = readRequest(error);
     return (
-      ((attachedDiagnosis(error) ?? requestDiagnosis(error)) as Diagnosis<CauseId | Own> | undefined) ??
-      classify(signalsFromThrown(error), withCatalog(options?.rules))
+      (requestDiagnosis(error, request) as Diagnosis<CauseId | Own> | undefined) ??
+      classify(signalsWithRequest(error, request), withCatalog(options?.rules))
     );
   } catch {
     return undefined;

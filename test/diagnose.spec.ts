@@ -419,6 +419,18 @@ describe("diagnose(): every evidence field is a primitive of its documented type
     assert.doesNotThrow(() => JSON.stringify(diagnosis));
   });
 
+  it("reads an error's request once, for the diagnosis the policy kept and for the signals both", () => {
+    let reads = 0;
+    const request = createPipelineRequest({ url: "https://contoso-search.search.windows.net/indexes" });
+    const error = new RestError("Unexpected status code: 503", { statusCode: 503 });
+    // A getter that gives the request once, then a plain object: read twice, the signals would lose it.
+    Object.defineProperty(error, "request", { get: () => (++reads === 1 ? request : { url: 1 }) });
+    const diagnosis = diagnose(error);
+    assert.equal(reads, 1);
+    assert.equal(diagnosis?.evidence.host, "contoso-search.search.windows.net");
+    assert.equal(diagnosis?.evidence.service, "search");
+  });
+
   it("drops a method that is not an HTTP token, rather than quote it", () => {
     const request = createPipelineRequest({ url: "https://contoso-search.search.windows.net/indexes" });
     Object.defineProperty(request, "method", { value: "GET /secret HTTP/1.1\r\nX: y" });

@@ -51,8 +51,18 @@ const NO_SECRETS: readonly string[] = [];
  * @param request - the request that was being sent, when the caller knows it.
  */
 export function signalsFromThrown(error: unknown, request?: PipelineRequest): FailureSignals {
+  return signalsWithRequest(error, request ?? readRequest(error));
+}
+
+/**
+ * The same as {@link signalsFromThrown}, with the request the caller read from the error already, or
+ * knew: anything, read once.
+ *
+ * @param error - the thrown value.
+ * @param req - the request that was being sent, or whatever the error's `request` held.
+ */
+export function signalsWithRequest(error: unknown, req: unknown): FailureSignals {
   let signals = blankSignals();
-  const req = request ?? readRequest(error);
   const response = readResponse(error);
   const hasResponse = isResponseLike(response);
   let secrets: readonly string[] = NO_SECRETS;
