@@ -34,7 +34,10 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
     const root = createAuthority("Environment Test Root");
     standIn = await startSearchStandIn({ authority: root, trust: false });
     [guarded, denying, mitm] = await Promise.all([
-      startSquid({ users: { alice: PASSWORD } }),
+      // The wrong password is bob's, never alice's: squid holds the requests of a user whose password is
+      // being checked until the check ends and answers them all with its result, so alice's right and
+      // wrong passwords in flight at once (the cases run in parallel) could let the wrong one through.
+      startSquid({ users: { alice: PASSWORD, bob: "env-bob-pa55-3d9a" } }),
       startSquid({ denyConnect: true }),
       startMitmproxy({ upstreamCa: root.cert }),
     ]);
@@ -50,7 +53,7 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
       "closed proxy": { ...trustRoot, HTTPS_PROXY: `http://127.0.0.1:${closedProxy}` },
       "wrong password in the URL": {
         ...trustRoot,
-        HTTPS_PROXY: `http://alice:wrong-77c1@127.0.0.1:${guarded.port}`,
+        HTTPS_PROXY: `http://bob:wrong-77c1@127.0.0.1:${guarded.port}`,
       },
       "right password in the URL": {
         ...trustRoot,
@@ -110,7 +113,7 @@ describe("HTTPS_PROXY and NO_PROXY, one child process per case", function () {
     const json = commands.get(name);
     assert.ok(text && json, name);
     for (const run of [text, json]) {
-      for (const secret of [standIn.adminKey, PASSWORD, "wrong-77c1"]) {
+      for (const secret of [standIn.adminKey, PASSWORD, "env-bob-pa55-3d9a", "wrong-77c1"]) {
         assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), "no secret printed");
       }
     }
