@@ -1,6 +1,6 @@
 import { forService, rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { excerpt, mentions, serviceSays, waitAsked } from "../match.js";
+import { boundedCaptures, excerpt, mentions, serviceSays, waitAsked } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 
 /** The service's message, where Key Vault writes the caller, the action and the vault. */
@@ -8,7 +8,7 @@ const said = (s: FailureSignals): string => s.serviceMessage ?? s.message;
 
 /** The caller's object id, from `Caller: appid=…;oid=…;iss=…` or `'appid=…;oid=…'`. */
 const CALLER_OBJECT_ID = /\boid=([0-9a-f-]{36})\b/i;
-const RBAC_ACTION = /\bAction: '([^']{1,200})'/;
+const RBAC_ACTION = boundedCaptures(/\bAction: '([^']{1,200})'/);
 const ACCESS_POLICY_PERMISSION = /does not have ([a-z]+ [a-z]+) permission/i;
 const CLIENT_ADDRESS = /Client address: ([0-9A-Fa-f.:]{2,45})\b/;
 const ISSUERS =

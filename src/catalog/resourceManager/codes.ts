@@ -1,14 +1,14 @@
 import { forService, rule } from "../define.js";
 import { DOCS } from "../docs.js";
-import { codeIn } from "../match.js";
+import { boundedCaptures, codeIn } from "../match.js";
 import type { FailureSignals } from "../../types.js";
 
 const said = (s: FailureSignals): string => s.serviceMessage ?? s.message;
 
-const ACTION_AND_SCOPE = /perform action '([^']{1,200})' over scope '([^']{1,400})'/;
+const ACTION_AND_SCOPE = boundedCaptures(/perform action '([^']{1,200})' over scope '([^']{1,400})'/);
 const EXPECTED_TENANT = /must match the tenant 'https:\/\/sts\.windows\.net\/([0-9a-f-]{36})\/'/i;
-const NAMESPACE = /namespace '([A-Za-z0-9.]{1,100})'/;
-const POLICY_ASSIGNMENT = /"policyAssignment":\{"name":"([^"]{1,120})"/;
+const NAMESPACE = boundedCaptures(/namespace '([A-Za-z0-9.]{1,100})'/);
+const POLICY_ASSIGNMENT = boundedCaptures(/"policyAssignment":\{"name":"([^"]{1,120})"/);
 
 const isAnotherOperation = (s: FailureSignals): boolean =>
   s.innerCode === "RetryableErrorDueToAnotherOperation" || codeIn(s, "AnotherOperationInProgress");
