@@ -11,8 +11,12 @@ const BEARER = /^\s*bearer\b/i;
 /** The reason a `WWW-Authenticate` challenge gives: its quoted `error_description`. */
 const CHALLENGE_DESCRIPTION = /\berror_description="([^"]{1,300})"/i;
 
-/** Storage's XML `<AuthenticationErrorDetail>`, looked for only near the start of a body. */
-const AUTHENTICATION_DETAIL = /<AuthenticationErrorDetail>([^<]{1,1024})/;
+/**
+ * Storage's XML `<AuthenticationErrorDetail>`, looked for only near the start of a body; its text is
+ * cut to {@link AUTHENTICATION_DETAIL_LIMIT} after the match (V8 runs `[^<]{1,1024}` half as fast).
+ */
+const AUTHENTICATION_DETAIL = /<AuthenticationErrorDetail>([^<]+)/;
+const AUTHENTICATION_DETAIL_LIMIT = 1024;
 const AUTHENTICATION_DETAIL_SEARCH = TEXT_LIMIT;
 
 /** The client address in Key Vault's `x-ms-keyvault-network-info: conn_type=Ipv4;addr=203.0.113.7;…`. */
@@ -93,7 +97,10 @@ export function addResponseFacts(signals: FailureSignals, response: PipelineResp
     // Near the start only: a body of megabytes is not Storage's error, and must not cost a scan.
     const start = bounded(text, AUTHENTICATION_DETAIL_SEARCH);
     if (start.includes("<AuthenticationErrorDetail>")) {
-      signals.authenticationDetail = AUTHENTICATION_DETAIL.exec(start)?.[1];
+      signals.authenticationDetail = AUTHENTICATION_DETAIL.exec(start)?.[1]?.slice(
+        0,
+        AUTHENTICATION_DETAIL_LIMIT,
+      );
     }
   }
   addRefusalHeaders(signals, headers, status);
