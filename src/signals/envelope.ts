@@ -37,9 +37,12 @@ const INNER_ENVELOPE =
 export function parseServiceError(text: string): ServiceError {
   if (text.length === 0 || text.length > TEXT_LIMIT * 16) return {};
   if (firstNonBlank(text) !== OPEN_BRACE) return {};
-  const plain = PLAIN_ENVELOPE.exec(text);
+  // Each pattern's end tells it from the other: `"}}` ends the plain one, `"}}}` the inner one. A
+  // pattern that fails reads back over its message, so only the one the end allows is tried.
+  const tail = text.charCodeAt(text.length - 3);
+  const plain = tail === QUOTE ? PLAIN_ENVELOPE.exec(text) : null;
   if (plain) return { code: plain[1], message: plain[2] };
-  const inner = INNER_ENVELOPE.exec(text);
+  const inner = tail === CLOSE_BRACE ? INNER_ENVELOPE.exec(text) : null;
   if (inner) {
     const message = inner[2]!;
     return {
@@ -70,6 +73,8 @@ export function parseServiceError(text: string): ServiceError {
 }
 
 const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
 
 /** The first character of a text that `trimStart()` would keep, as a code; NaN for none. */
 function firstNonBlank(text: string): number {
