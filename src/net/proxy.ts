@@ -124,14 +124,12 @@ export function proxyLabel(route: ProxyRoute): string {
  * @param request - the request, as the pipeline carries it.
  * @param env - the environment to compare with; defaults to this process's.
  */
-export function requestProxy(
-  request: { agent?: unknown },
-  env: Environment = process.env,
-): ProxyRoute | undefined {
+export function requestProxy(request: { agent?: unknown }, env?: Environment): ProxyRoute | undefined {
   try {
     const proxy = (request.agent as { proxy?: unknown } | undefined)?.proxy;
     if (!(proxy instanceof URL)) return undefined;
-    const fromEnv = fromEnvironment(env);
+    // The environment is read only for a request that went through a proxy (this runs for every failure).
+    const fromEnv = fromEnvironment(env ?? process.env);
     const source = fromEnv && fromEnv.url.href === proxy.href ? fromEnv.source : "proxyOptions";
     return { url: proxy, source };
   } catch {
