@@ -216,5 +216,16 @@ describe("catalog: Azure Resource Manager details", () => {
       )?.detail,
       "No subscription-reads left. Retry after 5 s.",
     );
+    // Header names in any case, values with blanks, in the table's order whatever the headers' order.
+    assert.equal(
+      diagnosisOfCase(
+        arm(429, THROTTLED, {
+          "X-MS-RateLimit-Remaining-Tenant-Reads": " 0 ",
+          "x-ms-ratelimit-remaining-subscription-writes": "11",
+          "x-ms-ratelimit-remaining-subscription-reads": "0",
+        }),
+      )?.detail,
+      "No subscription-reads, tenant-reads left.",
+    );
   });
 });
