@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 import fc from "fast-check";
 import { boundedCaptures, excerpt } from "../../src/catalog/match.js";
+import { oneLine } from "../../src/diagnose.js";
 import { parseServiceError } from "../../src/signals/envelope.js";
 import { needsFullScan } from "../../src/redaction/text.js";
 import { signalsFromResponse } from "../../src/signals/response.js";
@@ -133,6 +134,46 @@ describe("patterns the hot path runs in a cheaper form (property)", () => {
       assert.equal(needsFullScan(rare), true, rare);
     }
     assert.equal(needsFullScan("100% done"), false);
+  });
+
+  it("a detail is made one tidy line as the two searches for a control character and two spaces made it", () => {
+    // eslint-disable-next-line no-control-regex -- control characters are what it finds
+    const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+    // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+    const controls = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+    const before = (text: string): string => {
+      const untidy = control.test(text) || text.includes("  ");
+      const line = (untidy ? text.replace(controls, " ").replace(/ {2,}/g, " ") : text).trim();
+      return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+    };
+    const unit = fc.constantFrom(
+      "a",
+      "word",
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\r\n",
+      "\u0000",
+      "\u007f",
+      "\u0085",
+      "\u009f",
+      "\u00a0",
+      "\u2028",
+      "\u2029",
+      "\u3000",
+      "\ud83d\ude00",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(unit, { maxLength: 40 }).map((parts) => parts.join("")),
+        (text) => {
+          assert.equal(oneLine(text), before(text));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    assert.equal(oneLine(`${"x ".repeat(200)}`), before(`${"x ".repeat(200)}`));
   });
 
   it("excerpt gives the first line, trimmed, as splitting on line breaks did", () => {
