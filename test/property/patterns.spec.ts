@@ -5,6 +5,7 @@ import { boundedCaptures, excerpt } from "../../src/catalog/match.js";
 import { oneLine } from "../../src/diagnose.js";
 import { parseServiceError } from "../../src/signals/envelope.js";
 import { needsFullScan } from "../../src/redaction/text.js";
+import { operationOf } from "../../src/signals/operation.js";
 import { signalsFromResponse } from "../../src/signals/response.js";
 
 /** The bounded patterns the catalog reads details with, and one of each kind of bound. */
@@ -174,6 +175,37 @@ describe("patterns the hot path runs in a cheaper form (property)", () => {
       { numRuns: 3000 },
     );
     assert.equal(oneLine(`${"x ".repeat(200)}`), before(`${"x ".repeat(200)}`));
+  });
+
+  it("a Search path is a document write as /\\/docs\\/(search\\.)?index$/i reads it, whatever its case", () => {
+    const write = /\/docs\/(search\.)?index$/i;
+    const unit = fc.constantFrom(
+      "/indexes('h')",
+      "/docs",
+      "/DOCS",
+      "/Docs",
+      "/index",
+      "/INDEX",
+      "/search.index",
+      "/Search.Index",
+      "/search",
+      ".index",
+      "x",
+      "\u212a",
+      "\u0130",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(unit, { minLength: 1, maxLength: 6 }).map((parts) => `/indexes('h')${parts.join("")}`),
+        (path) => {
+          const operation = operationOf(path);
+          if (operation === "documentWrite" || operation === "documentRead") {
+            assert.equal(operation === "documentWrite", write.test(path), path);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 
   it("excerpt gives the first line, trimmed, as splitting on line breaks did", () => {
