@@ -128,10 +128,13 @@ function addRefusalHeaders(signals: FailureSignals, headers: HttpHeaders, status
   signals.retryAfterSeconds = retryAfterOf(headers);
   if (status !== 429 || service !== "resourceManager") return;
   // One copy by lower-case name for the six: a get() lower-cases and hashes its name anew, and these
-  // names are long (six gets 550 ns, the copy and six reads 130).
-  const byName = headers.toJSON();
+  // names are long (six gets 550 ns, the copy and six reads 130). Headers of another make are asked.
+  const byName = typeof headers.toJSON === "function" ? headers.toJSON() : undefined;
   const exhausted: string[] = [];
-  for (const [header, budget] of RATE_LIMITS) if (byName[header]?.trim() === "0") exhausted.push(budget);
+  for (const [header, budget] of RATE_LIMITS) {
+    const remaining: unknown = byName ? byName[header] : headers.get(header);
+    if (typeof remaining === "string" && remaining.trim() === "0") exhausted.push(budget);
+  }
   if (exhausted.length > 0) signals.rateLimitExhausted = exhausted.join(",");
 }
 

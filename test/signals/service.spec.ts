@@ -4,6 +4,7 @@ import {
   createPipelineRequest,
   RestError,
   type PipelineRequest,
+  type PipelineResponse,
 } from "@azure/core-rest-pipeline";
 import { SERVICES, serviceOfHost, serviceOfUserAgent } from "../../src/services.js";
 import { signalsFromThrown } from "../../src/signals/thrown.js";
@@ -152,5 +153,34 @@ describe("the headers a failure's request is read from", () => {
     assert.equal(signals.service, "storage");
     assert.equal(signals.proxyCredentials, true);
     assert.equal(signals.credential, undefined, "credentials that could not be read are not named");
+  });
+
+  it("reads Resource Manager's rate-limit headers from a response whose headers have no toJSON()", () => {
+    const values = new Map([
+      ["x-ms-request-id", "r1"],
+      ["retry-after", "5"],
+      ["x-ms-ratelimit-remaining-subscription-writes", "0"],
+      ["x-ms-ratelimit-remaining-tenant-reads", "7"],
+    ]);
+    const headers = {
+      get: (name: string) => values.get(name.toLowerCase()),
+      has: (name: string) => values.has(name.toLowerCase()),
+    } as unknown as PipelineResponse["headers"];
+    const request = createPipelineRequest({
+      url: "https://management.azure.com/subscriptions/0000/resourcegroups/app-rg?api-version=2025-04-01",
+    });
+    const response: PipelineResponse = {
+      status: 429,
+      request,
+      headers,
+      bodyAsText: '{"error":{"code":"SubscriptionRequestsThrottled","message":"Too many writes."}}',
+    };
+    const signals = signalsFromThrown(
+      new RestError("Too many writes.", { statusCode: 429, request, response }),
+    );
+    assert.equal(signals.service, "resourceManager");
+    assert.equal(signals.requestId, "r1");
+    assert.equal(signals.retryAfterSeconds, 5);
+    assert.equal(signals.rateLimitExhausted, "subscription-writes");
   });
 });
