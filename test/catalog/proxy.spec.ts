@@ -71,6 +71,9 @@ describeDomain("proxy (every client)", {
         { thrown: systemError("ECONNREFUSED", "connect ECONNREFUSED 127.0.0.1:443"), service: "search" },
         { thrown: systemError("ECONNRESET", "socket hang up"), service: "search", proxy: PROXY },
         { thrown: systemError("ETIMEDOUT", "read ETIMEDOUT"), service: "search", proxy: PROXY },
+        // A code that is the name of an object's own property reads as no reason.
+        { thrown: systemError("constructor", "connect constructor 127.0.0.1:3128"), proxy: PROXY },
+        { thrown: systemError("toString", "connect toString 127.0.0.1:3128"), proxy: PROXY },
       ],
     },
     proxyAuthenticationRequired: {

@@ -4,14 +4,14 @@ import type { FailureSignals } from "../../types.js";
 import { answerDetail, answeringProduct } from "./gateway.js";
 
 /** Failures to reach a host at all: with a proxy on the path, the only host the client reaches is the proxy. */
-const UNREACHABLE: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "refused the connection",
-  ENOTFOUND: "has a host name that does not resolve",
-  EAI_AGAIN: "has a host name the resolver did not answer for",
-  EHOSTUNREACH: "is unreachable from this machine",
-  ENETUNREACH: "is on a network this machine cannot reach",
-  ETIMEDOUT: "did not accept the connection in time",
-};
+const UNREACHABLE: ReadonlyMap<string, string> = new Map([
+  ["ECONNREFUSED", "refused the connection"],
+  ["ENOTFOUND", "has a host name that does not resolve"],
+  ["EAI_AGAIN", "has a host name the resolver did not answer for"],
+  ["EHOSTUNREACH", "is unreachable from this machine"],
+  ["ENETUNREACH", "is on a network this machine cannot reach"],
+  ["ETIMEDOUT", "did not accept the connection in time"],
+]);
 
 /** The host and port a system error names, as in `connect ECONNREFUSED 127.0.0.1:3128`. */
 const CONNECT_TARGET = /\b(?:connect|getaddrinfo) [A-Z_]+ (\S+)/;
@@ -72,7 +72,8 @@ export const proxyRules = [
     docs: [DOCS.nodeEnterpriseNetwork, DOCS.nodeSystemErrors],
     retryable: true,
     match: (s) => {
-      const what = s.nodeCode === undefined ? undefined : UNREACHABLE[s.nodeCode];
+      // A map, not an object's keys: a code named `constructor` must not read as a reason.
+      const what = s.nodeCode === undefined ? undefined : UNREACHABLE.get(s.nodeCode);
       if (!what || s.proxy === undefined) return false;
       if (s.nodeCode === "ETIMEDOUT" && !s.message.startsWith("connect ")) return false;
       const exact = namesProxy(s);
