@@ -127,6 +127,9 @@ export interface BoundedCaptures {
 /** A bound on a repetition: `{1,200}`. */
 const BOUND = /\{1,(\d+)\}/g;
 
+/** A text that ends with a capture of a class's bounded run: `([^']{1,200})`. */
+const BOUNDED_CAPTURE = /\(\[[^\]]*\]\{1,\d+\}\)$/;
+
 /**
  * A pattern whose captures are bounded runs of a class that stop at a character the class leaves out
  * (`'([^']{1,200})'`), searched first with unbounded runs (`'([^']+)'`): V8 runs a bounded repetition
@@ -136,7 +139,18 @@ const BOUND = /\{1,(\d+)\}/g;
  * @param pattern - the pattern as specified: its bounds are `{1,n}`, each the whole of a capture.
  */
 export function boundedCaptures(pattern: RegExp): BoundedCaptures {
-  const limits = [...pattern.source.matchAll(BOUND)].map((bound) => Number(bound[1]));
+  const bounds = [...pattern.source.matchAll(BOUND)];
+  // Each bound must be a class's run that is a whole capture (`([^']{1,200})`), and each capture one.
+  const captures = new RegExp(`${pattern.source}|`).exec("")!.length - 1;
+  if (
+    pattern.global ||
+    pattern.sticky ||
+    bounds.length !== captures ||
+    !bounds.every((bound) => BOUNDED_CAPTURE.test(pattern.source.slice(0, bound.index + bound[0].length + 1)))
+  ) {
+    throw new TypeError(`boundedCaptures: ${String(pattern)} is not a pattern of bounded captures.`);
+  }
+  const limits = bounds.map((bound) => Number(bound[1]));
   const unbounded = new RegExp(pattern.source.replace(BOUND, "+"), pattern.flags);
   return {
     exec(text: string): RegExpExecArray | null {

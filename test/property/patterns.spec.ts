@@ -66,6 +66,12 @@ describe("patterns the hot path runs in a cheaper form (property)", () => {
     }
   });
 
+  it("boundedCaptures refuses a pattern whose bounds are not whole captures of a class's run", () => {
+    for (const pattern of [/a{1,3}/, /x([^']{1,3}y)/, /([^']{1,3})(b)/, /([^']{1,3})/g, /(?:[^']{1,3})/]) {
+      assert.throws(() => boundedCaptures(pattern), TypeError, String(pattern));
+    }
+  });
+
   it("boundedCaptures falls back to the bounded pattern when the first unbounded match is too long", () => {
     const fast = boundedCaptures(/a '([^']{1,2})' b '([^']{1,4})'/);
     const input = "a 'xxx' b 'y' then a 'xx' b 'yyyy'";
